@@ -1,0 +1,34 @@
+/**
+ * @module The `scaletune` command line.
+ */
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { ScaletuneError } from "../errors.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerRun } from "./commands/run.js";
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command("scaletune")
+    .description("tune neural-network hyperparameters, and carry them across scale")
+    .version(version())
+    .showHelpAfterError("(run with --help for usage)");
+  registerDemo(program);
+  registerRun(program);
+  registerInspect(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ScaletuneError) {
+      process.stderr.write(`scaletune: error: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}

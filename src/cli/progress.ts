@@ -1,0 +1,78 @@
+/**
+ * @module Live progress of a running study: one redrawn status line on a terminal, one line per trial otherwise.
+ */
+import type { Study } from "../study/study.js";
+import type { FrozenTrial } from "../study/types.js";
+import { formatDuration, formatNumber, formatValue } from "./format.js";
+
+export interface ProgressOptions {
+  /** The study's target number of finished trials, if any. */
+  target?: number;
+  /** Finished trials before this run started (resumed studies). */
+  alreadyDone: number;
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+export class Progress {
+  private readonly started = Date.now();
+  private finishedHere = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly study: Study,
+    private readonly options: ProgressOptions,
+  ) {}
+
+  private get tty(): boolean {
+    return this.options.out.isTTY === true;
+  }
+
+  start(): void {
+    if (!this.tty) return;
+    this.timer = setInterval(() => this.draw(), 500);
+    this.timer.unref();
+    this.draw();
+  }
+
+  onTrial(trial: FrozenTrial): void {
+    this.finishedHere++;
+    if (this.tty) return this.draw();
+    const value = trial.values ? trial.values.map(formatNumber).join(", ") : trial.state;
+    const params = Object.entries(trial.params).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ");
+    const reason = trial.state === "failed" && trial.failReason ? ` (${trial.failReason.split("\n")[0]})` : "";
+    this.options.out.write(`trial ${trial.number} ${trial.state}: ${value}${reason} | ${params} | ${this.bestText()}\n`);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.tty) {
+      this.draw();
+      this.options.out.write("\n");
+    }
+  }
+
+  private bestText(): string {
+    if (this.study.directions.length > 1) return `pareto front: ${this.study.bestTrials.length} trials`;
+    const complete = this.study.trials({ states: ["complete"] }).length;
+    return complete === 0 ? "best: -" : `best ${formatNumber(this.study.bestValue)} (#${this.study.bestTrial.number})`;
+  }
+
+  statusLine(): string {
+    const done = this.options.alreadyDone + this.finishedHere;
+    const elapsed = Date.now() - this.started;
+    const rate = this.finishedHere / Math.max(elapsed / 1000, 1e-3);
+    const parts = [
+      `trials ${done}${this.options.target !== undefined ? `/${this.options.target}` : ""} done`,
+      `${this.study.running.size} running`,
+      this.bestText(),
+      rate >= 1 ? `${rate.toFixed(1)}/s` : `${(60 * rate).toFixed(1)}/min`,
+      formatDuration(elapsed),
+    ];
+    return parts.join(" · ");
+  }
+
+  private draw(): void {
+    const width = this.options.out.columns ?? 120;
+    this.options.out.write(`\r\x1b[2K${this.statusLine().slice(0, width - 1)}`);
+  }
+}

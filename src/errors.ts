@@ -1,0 +1,52 @@
+/**
+ * @module Errors meant for users: each names the problem and, where there is one, the fix.
+ *
+ * The CLI prints `message` alone (no stack) for these and exits non-zero; anything else is a bug and keeps its stack.
+ */
+
+export class ScaletuneError extends Error {
+  override readonly name: string = "ScaletuneError";
+}
+
+/** A search-space definition that cannot be sampled (bad range, empty choices, conflicting re-definition). */
+export class SearchSpaceError extends ScaletuneError {
+  override readonly name = "SearchSpaceError";
+}
+
+/** A storage URL that cannot be parsed or reached, or a stored file that cannot be read. */
+export class StorageError extends ScaletuneError {
+  override readonly name = "StorageError";
+}
+
+/** A study that was asked for by name and does not exist, or that exists when it must not. */
+export class StudyNotFoundError extends ScaletuneError {
+  override readonly name = "StudyNotFoundError";
+}
+
+export class DuplicateStudyError extends ScaletuneError {
+  override readonly name = "DuplicateStudyError";
+}
+
+/** A trial used after it finished, or told twice. */
+export class TrialStateError extends ScaletuneError {
+  override readonly name = "TrialStateError";
+}
+
+/** An option or argument with a value scaletune cannot use. */
+export class ConfigError extends ScaletuneError {
+  override readonly name = "ConfigError";
+}
+
+/** Thrown by `trial.shouldPrune()` users (and by `throw new TrialPruned()`) to end a trial as pruned. */
+export class TrialPruned extends Error {
+  override readonly name = "TrialPruned";
+  constructor(message = "trial pruned") {
+    super(message);
+  }
+}
+
+/** Error message and stack, as stored on a failed trial. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

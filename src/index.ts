@@ -1,0 +1,53 @@
+/**
+ * @module scaletune: hyperparameter tuning for neural-network training.
+ *
+ * @example
+ * import { createStudy } from "scaletune";
+ * const study = await createStudy({ storage: "sqlite:./scaletune.db", name: "mlp" });
+ * await study.optimize((trial) => {
+ *   const lr = trial.suggestFloat("lr", 1e-5, 1, { log: true });
+ *   return (Math.log10(lr) + 3) ** 2;
+ * }, { nTrials: 50 });
+ * console.log(study.bestParams);
+ */
+export { createStudy, loadStudy, deleteStudy, listStudies } from "./study/api.js";
+export type { CreateStudyOptions, LoadStudyOptions, StudyRuntimeOptions } from "./study/api.js";
+export { Study } from "./study/study.js";
+export type { HeartbeatOptions, TrialOutcome } from "./study/study.js";
+export { Trial, FixedTrial, BaseTrial } from "./study/trial.js";
+export type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./study/types.js";
+export type { Objective, OptimizeOptions, TrialCallback } from "./execution/optimize.js";
+
+export type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./samplers/sampler.js";
+export { RandomSampler } from "./samplers/random.js";
+export { GridSampler } from "./samplers/grid.js";
+export { SobolSampler } from "./samplers/sobol.js";
+export { samplerByName, SAMPLER_NAMES } from "./samplers/registry.js";
+export type { Pruner } from "./pruners/pruner.js";
+export { NopPruner } from "./pruners/pruner.js";
+
+export type {
+  CategoricalChoice,
+  CategoricalDistribution,
+  Distribution,
+  FloatDistribution,
+  IntDistribution,
+  SearchSpace,
+} from "./space/distributions.js";
+export { SpaceTransform } from "./space/transform.js";
+
+export type { Storage, StudySummary, TrialRecord } from "./storage/storage.js";
+export { MemoryStorage } from "./storage/memory.js";
+export { SqliteStorage, SQLITE_SCHEMA_VERSION } from "./storage/sqlite.js";
+export { openStorage } from "./storage/open.js";
+
+export {
+  ScaletuneError,
+  SearchSpaceError,
+  StorageError,
+  StudyNotFoundError,
+  DuplicateStudyError,
+  TrialStateError,
+  ConfigError,
+  TrialPruned,
+} from "./errors.js";

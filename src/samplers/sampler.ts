@@ -1,0 +1,45 @@
+/**
+ * @module The sampler interface: one joint ("relative") step per trial plus a per-parameter fallback.
+ *
+ * At the start of a trial the study asks the sampler for a *relative* search space (parameters it can model
+ * jointly, inferred from past trials) and samples all of them at once. Every parameter the objective then
+ * suggests outside that space, as in conditional branches of a define-by-run objective, goes through
+ * `sampleIndependent`. Random sampling needs only the fallback; model-based samplers (TPE, GP, CMA-ES) add the
+ * joint step without the core changing. All values are internal (categorical → choice index).
+ */
+import type { Distribution, SearchSpace } from "../space/distributions.js";
+import type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "../study/types.js";
+
+/** What samplers and pruners may read and do with a study. */
+export interface StudyView {
+  readonly name: string;
+  readonly directions: readonly Direction[];
+  /** Trials known to this process (refreshed at every ask), optionally filtered by state. */
+  trials(options?: { states?: readonly TrialState[] }): readonly FrozenTrial[];
+  readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+  setSystemAttrs(attrs: Readonly<Record<string, JsonValue>>): Promise<void>;
+  /** Claims a key exactly once across all workers sharing the study's storage. */
+  claim(key: string): Promise<boolean>;
+  /** Tells the user something once per process (repeated messages are dropped). */
+  warn(message: string): void;
+}
+
+/** The parts of a trial in progress that a sampler may use. */
+export type SamplingTrial = Pick<FrozenTrial, "id" | "number" | "internalParams" | "distributions" | "systemAttrs">;
+
+/** Decided before a trial is created: values the trial must take, and attributes to store with it. */
+export interface TrialReservation {
+  readonly fixedParams?: Readonly<Record<string, ParamValue>>;
+  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+}
+
+export interface Sampler {
+  /** Recorded in the study so that a reader knows how its trials were proposed. */
+  readonly name: string;
+  /** Runs before a trial is created; null means the sampler has nothing left to propose and the study stops. */
+  reserve?(study: StudyView): Promise<TrialReservation | null>;
+  inferRelativeSearchSpace?(study: StudyView, trial: SamplingTrial): SearchSpace;
+  sampleRelative?(study: StudyView, trial: SamplingTrial, space: SearchSpace): Promise<Record<string, number>>;
+  sampleIndependent(study: StudyView, trial: SamplingTrial, name: string, distribution: Distribution): number;
+  afterTrial?(study: StudyView, trial: FrozenTrial): Promise<void>;
+}

@@ -1,0 +1,218 @@
+/**
+ * @module In-memory storage: the default when no URL is given. Fast, single-process, gone when the process ends.
+ */
+import { DuplicateStudyError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import type { Direction, JsonValue } from "../study/types.js";
+import { summarizeStudy } from "./summary.js";
+import type {
+  AttrKind,
+  IntermediateValue,
+  NewTrial,
+  Storage,
+  StudyAttr,
+  StudyChanges,
+  StudyRecord,
+  StudySummary,
+  TrialPatch,
+  TrialRecord,
+} from "./storage.js";
+
+interface Stamped<T> {
+  readonly seq: number;
+  readonly item: T;
+}
+
+interface StudyState {
+  readonly record: StudyRecord;
+  seq: number;
+  nextNumber: number;
+  readonly trials: TrialRecord[];
+  /** Trial ids in the order they were changed, stamped with the change's sequence number. */
+  readonly trialLog: Stamped<number>[];
+  readonly intermediate: Stamped<IntermediateValue>[];
+  readonly attrs: Map<string, Stamped<StudyAttr>>;
+  readonly claims: Set<string>;
+  /** Positions of waiting trials, lowest number first: asks must not scan all trials. */
+  readonly waiting: number[];
+}
+
+/** Index of the first entry with seq > cursor (entries are sorted by seq). */
+function firstAfter<T>(log: readonly Stamped<T>[], cursor: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (log[mid]!.seq <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class MemoryStorage implements Storage {
+  readonly url = "memory:";
+  readonly persistent = false;
+  private readonly studies = new Map<number, StudyState>();
+  private readonly trialIndex = new Map<number, { study: StudyState; position: number }>();
+  private nextStudyId = 1;
+  private nextTrialId = 1;
+
+  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyRecord> {
+    if (this.byName(name)) throw new DuplicateStudyError(`study "${name}" already exists; load it or pick another name`);
+    const record: StudyRecord = { id: this.nextStudyId++, name, directions: [...directions], createdAt: Date.now() };
+    this.studies.set(record.id, {
+      record,
+      seq: 0,
+      nextNumber: 0,
+      trials: [],
+      trialLog: [],
+      intermediate: [],
+      attrs: new Map(),
+      claims: new Set(),
+      waiting: [],
+    });
+    return record;
+  }
+
+  async findStudy(name: string): Promise<StudyRecord | null> {
+    return this.byName(name)?.record ?? null;
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    return [...this.studies.values()].map((s) => summarizeStudy(s.record, s.trials));
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    const study = this.study(studyId);
+    for (const trial of study.trials) this.trialIndex.delete(trial.id);
+    this.studies.delete(studyId);
+  }
+
+  async setStudyAttrs(studyId: number, kind: AttrKind, attrs: Readonly<Record<string, JsonValue>>): Promise<void> {
+    const study = this.study(studyId);
+    const seq = ++study.seq;
+    for (const [key, value] of Object.entries(attrs)) {
+      study.attrs.set(`${kind}:${key}`, { seq, item: { kind, key, value: structuredClone(value) } });
+    }
+  }
+
+  async createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord> {
+    const study = this.study(studyId);
+    const record: TrialRecord = {
+      id: this.nextTrialId++,
+      studyId,
+      number: study.nextNumber++,
+      state: trial.state,
+      values: null,
+      params: { ...trial.params },
+      distributions: { ...trial.distributions },
+      userAttrs: structuredClone(trial.userAttrs ?? {}),
+      systemAttrs: structuredClone(trial.systemAttrs ?? {}),
+      startedAt: trial.state === "running" ? trial.now : null,
+      completedAt: null,
+      heartbeatAt: trial.state === "running" ? trial.now : null,
+      failReason: null,
+    };
+    this.trialIndex.set(record.id, { study, position: study.trials.length });
+    if (record.state === "waiting") study.waiting.push(study.trials.length);
+    study.trials.push(record);
+    this.touch(study, record.id);
+    return record;
+  }
+
+  async startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null> {
+    const study = this.study(studyId);
+    const position = study.waiting.shift();
+    if (position === undefined) return null;
+    const started: TrialRecord = { ...study.trials[position]!, state: "running", startedAt: now, heartbeatAt: now };
+    study.trials[position] = started;
+    this.touch(study, started.id);
+    return started;
+  }
+
+  async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
+    const { study, position } = this.locate(trialId);
+    const old = study.trials[position]!;
+    if (old.state !== "running") {
+      throw new TrialStateError(`trial ${old.number} is ${old.state}; only running trials can be changed`);
+    }
+    const seq = this.touch(study, trialId);
+    for (const row of patch.intermediate ?? []) study.intermediate.push({ seq, item: { trialId, ...row } });
+    study.trials[position] = {
+      ...old,
+      ...(patch.params && { params: { ...patch.params } }),
+      ...(patch.distributions && { distributions: { ...patch.distributions } }),
+      ...(patch.userAttrs && { userAttrs: structuredClone(patch.userAttrs) }),
+      ...(patch.systemAttrs && { systemAttrs: structuredClone(patch.systemAttrs) }),
+      ...(patch.finish && {
+        state: patch.finish.state,
+        values: patch.finish.values ? [...patch.finish.values] : null,
+        failReason: patch.finish.failReason,
+        completedAt: patch.finish.at,
+      }),
+    };
+  }
+
+  async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
+    for (const id of trialIds) {
+      const { study, position } = this.locate(id);
+      const trial = study.trials[position]!;
+      if (trial.state === "running") study.trials[position] = { ...trial, heartbeatAt: now };
+    }
+  }
+
+  async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]> {
+    const study = this.study(studyId);
+    const failed: TrialRecord[] = [];
+    study.trials.forEach((trial, position) => {
+      if (trial.state !== "running" || (trial.heartbeatAt ?? 0) >= staleBefore) return;
+      const record: TrialRecord = { ...trial, state: "failed", completedAt: now, failReason: reason };
+      study.trials[position] = record;
+      this.touch(study, trial.id);
+      failed.push(record);
+    });
+    return failed;
+  }
+
+  async claim(studyId: number, key: string): Promise<boolean> {
+    const claims = this.study(studyId).claims;
+    if (claims.has(key)) return false;
+    claims.add(key);
+    return true;
+  }
+
+  async readChanges(studyId: number, cursor: number): Promise<StudyChanges> {
+    const study = this.study(studyId);
+    if (cursor >= study.seq) return { trials: [], intermediate: [], attrs: [], cursor };
+    const changedIds = new Set<number>();
+    for (let i = firstAfter(study.trialLog, cursor); i < study.trialLog.length; i++) changedIds.add(study.trialLog[i]!.item);
+    const trials = [...changedIds].map((id) => study.trials[this.locate(id).position]!);
+    const intermediate = study.intermediate.slice(firstAfter(study.intermediate, cursor)).map((s) => s.item);
+    const attrs = [...study.attrs.values()].filter((s) => s.seq > cursor).map((s) => s.item);
+    return { trials, intermediate, attrs, cursor: study.seq };
+  }
+
+  async close(): Promise<void> {}
+
+  private touch(study: StudyState, trialId: number): number {
+    const seq = ++study.seq;
+    study.trialLog.push({ seq, item: trialId });
+    return seq;
+  }
+
+  private byName(name: string): StudyState | undefined {
+    for (const study of this.studies.values()) if (study.record.name === name) return study;
+    return undefined;
+  }
+
+  private study(studyId: number): StudyState {
+    const study = this.studies.get(studyId);
+    if (!study) throw new StudyNotFoundError(`study id ${studyId} does not exist (was it deleted?)`);
+    return study;
+  }
+
+  private locate(trialId: number): { study: StudyState; position: number } {
+    const found = this.trialIndex.get(trialId);
+    if (!found) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
+    return found;
+  }
+}

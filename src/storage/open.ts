@@ -1,0 +1,38 @@
+/**
+ * @module Storage URLs → storage instances.
+ *
+ * - none, `memory:` → in memory (gone with the process)
+ * - `sqlite:<path>` → an embedded SQLite file; `sqlite:///<path>` (the SQLAlchemy form Optuna users write) too
+ */
+import { StorageError } from "../errors.js";
+import { MemoryStorage } from "./memory.js";
+import { SqliteStorage } from "./sqlite.js";
+import type { Storage } from "./storage.js";
+
+export type StorageInput = string | Storage | undefined;
+
+const USAGE = "use sqlite:<path> (e.g. sqlite:./scaletune.db), or no storage for an in-memory study";
+
+/** The SQLite file path inside a `sqlite:` URL, or null when the URL is not a SQLite one. */
+export function sqlitePath(url: string): string | null {
+  if (!url.startsWith("sqlite:")) return null;
+  let rest = url.slice("sqlite:".length);
+  if (rest.startsWith("///")) rest = rest.slice(3);
+  else if (rest.startsWith("//")) {
+    throw new StorageError(`storage URL "${url}" has a host part, which SQLite files cannot have; ${USAGE}`);
+  }
+  if (rest === "") throw new StorageError(`storage URL "${url}" names no file; ${USAGE}`);
+  return rest;
+}
+
+export function openStorage(input: StorageInput): Storage {
+  if (input !== undefined && typeof input !== "string") return input;
+  const url = (input ?? "").trim();
+  if (url === "" || url === "memory:" || url === ":memory:") return new MemoryStorage();
+  const path = sqlitePath(url);
+  if (path !== null) return new SqliteStorage(path, url);
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new StorageError(`PostgreSQL storage ("${url}") is not supported by this version; ${USAGE}`);
+  }
+  throw new StorageError(`unrecognised storage URL "${url}"; ${USAGE}`);
+}

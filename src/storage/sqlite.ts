@@ -1,0 +1,469 @@
+/**
+ * @module Embedded SQLite storage (better-sqlite3), safe for several processes sharing one file.
+ *
+ * One row per trial (JSON columns for params, distributions and attributes) keeps writes to a couple of statements
+ * per trial and loads to one scan. WAL mode lets readers run while a writer commits; every write is one
+ * `BEGIN IMMEDIATE` transaction, which takes the write lock up front, so concurrent writers queue on the busy
+ * timeout instead of failing with "database is locked". `synchronous = NORMAL` survives a crashed process (the
+ * case that matters for workers) but may lose the last commits on power loss.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import { parseDistribution, type Distribution } from "../space/distributions.js";
+import type { Direction, JsonValue, TrialState } from "../study/types.js";
+import { emptyCounts } from "./summary.js";
+import type {
+  AttrKind,
+  IntermediateValue,
+  NewTrial,
+  Storage,
+  StudyAttr,
+  StudyChanges,
+  StudyRecord,
+  StudySummary,
+  TrialPatch,
+  TrialRecord,
+} from "./storage.js";
+
+/** Version of the on-disk format. Bump it with a migration; never change what an existing version means. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE scaletune_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE studies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  directions TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_number INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  objective_values TEXT,
+  params TEXT NOT NULL,
+  distributions TEXT NOT NULL,
+  user_attrs TEXT NOT NULL,
+  system_attrs TEXT NOT NULL,
+  started_at INTEGER,
+  completed_at INTEGER,
+  heartbeat_at INTEGER,
+  fail_reason TEXT,
+  seq INTEGER NOT NULL,
+  UNIQUE (study_id, number)
+);
+CREATE INDEX trials_by_seq ON trials (study_id, seq);
+CREATE INDEX trials_by_state ON trials (study_id, state, number);
+CREATE TABLE intermediate_values (
+  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+  study_id INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  value REAL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (trial_id, metric, step)
+);
+CREATE INDEX intermediate_by_seq ON intermediate_values (study_id, seq, trial_id, metric, step, value);
+CREATE TABLE study_attrs (
+  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (study_id, kind, key)
+);
+CREATE TABLE claims (
+  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  PRIMARY KEY (study_id, key)
+);
+`;
+
+interface TrialRow {
+  id: number;
+  study_id: number;
+  number: number;
+  state: TrialState;
+  objective_values: string | null;
+  params: string;
+  distributions: string;
+  user_attrs: string;
+  system_attrs: string;
+  started_at: number | null;
+  completed_at: number | null;
+  heartbeat_at: number | null;
+  fail_reason: string | null;
+}
+
+interface StudyRow {
+  id: number;
+  name: string;
+  directions: string;
+  created_at: number;
+}
+
+/** How long a writer waits for the lock before giving up. Long: a failure here would lose a trial's result. */
+const BUSY_TIMEOUT_MS = 120_000;
+
+function openDatabase(path: string): Database.Database {
+  const absolute = resolve(path);
+  const directory = dirname(absolute);
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+    throw new StorageError(`cannot open SQLite storage ${path}: directory ${directory} does not exist; create it first`);
+  }
+  try {
+    return new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new StorageError(`cannot open SQLite storage ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Runs `init` again while SQLite reports the file busy. Processes that open a new file at the same moment all
+ * switch it to WAL; SQLite answers the losers SQLITE_BUSY at once, without waiting on the busy timeout (waiting
+ * could deadlock), so the wait happens here.
+ */
+function retryWhileBusy(init: () => void): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return init();
+    } catch (error) {
+      const busy = String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(5 * 2 ** attempt, 200) * (0.5 + Math.random()));
+    }
+  }
+}
+
+export class SqliteStorage implements Storage {
+  readonly persistent = true;
+  private readonly db: Database.Database;
+  private readonly statements;
+  /** Parsed distributions by their JSON text: trials of one study share a handful of distinct texts. */
+  private readonly distributionCache = new Map<string, Readonly<Record<string, Distribution>>>();
+  /** One wrapper for every transaction: building a new one per call costs more than the statements inside. */
+  private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
+
+  constructor(
+    readonly path: string,
+    readonly url = `sqlite:${path}`,
+  ) {
+    this.db = openDatabase(path);
+    try {
+      retryWhileBusy(() => {
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma("synchronous = NORMAL");
+        this.db.pragma("foreign_keys = ON");
+        this.ensureSchema();
+      });
+    } catch (error) {
+      this.db.close();
+      if (error instanceof StorageError) throw error;
+      const message = (error as Error).message;
+      const hint = /not a database|file is encrypted/i.test(message) ? " (the file is not a SQLite database)" : "";
+      throw new StorageError(`cannot use ${path} as scaletune storage: ${message}${hint}`);
+    }
+    this.statements = this.prepare();
+    this.transaction = this.db.transaction((body: () => unknown) => body());
+  }
+
+  private ensureSchema(): void {
+    this.db
+      .transaction(() => {
+        const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+        if (tables.length === 0) {
+          this.db.exec(SCHEMA);
+          this.db.prepare("INSERT INTO scaletune_meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
+          return;
+        }
+        if (!tables.includes("scaletune_meta")) {
+          throw new StorageError(
+            `${this.path} is a SQLite database but not a scaletune one (no scaletune_meta table); choose another file`,
+          );
+        }
+        const version = Number(
+          this.db.prepare("SELECT value FROM scaletune_meta WHERE key = 'schema_version'").pluck().get() ?? NaN,
+        );
+        if (version > SQLITE_SCHEMA_VERSION) {
+          throw new StorageError(
+            `${this.path} was written by a newer scaletune (schema ${version}; this version reads up to ${SQLITE_SCHEMA_VERSION}); upgrade scaletune`,
+          );
+        }
+        if (version !== SQLITE_SCHEMA_VERSION) {
+          throw new StorageError(`${this.path} has an unknown scaletune schema version ${String(version)}`);
+        }
+      })
+      .immediate();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertStudy: db.prepare("INSERT INTO studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING id"),
+      studyByName: db.prepare<[string], StudyRow>("SELECT id, name, directions, created_at FROM studies WHERE name = ?"),
+      allStudies: db.prepare<[], StudyRow>("SELECT id, name, directions, created_at FROM studies ORDER BY id"),
+      countsByState: db.prepare<[], { study_id: number; state: TrialState; n: number; last: number | null }>(
+        `SELECT study_id, state, COUNT(*) AS n, MAX(COALESCE(completed_at, started_at)) AS last
+         FROM trials GROUP BY study_id, state`,
+      ),
+      extremes: db.prepare<[], { study_id: number; lo: number; hi: number }>(
+        `SELECT study_id, MIN(json_extract(objective_values, '$[0]')) AS lo, MAX(json_extract(objective_values, '$[0]')) AS hi
+         FROM trials WHERE state = 'complete' GROUP BY study_id`,
+      ),
+      deleteStudy: db.prepare("DELETE FROM studies WHERE id = ?"),
+      bumpSeq: db.prepare("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").pluck(),
+      studySeq: db.prepare("SELECT seq FROM studies WHERE id = ?").pluck(),
+      nextNumber: db.prepare("UPDATE studies SET next_number = next_number + 1 WHERE id = ? RETURNING next_number - 1").pluck(),
+      upsertAttr: db.prepare(
+        `INSERT INTO study_attrs (study_id, kind, key, value, seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (study_id, kind, key) DO UPDATE SET value = excluded.value, seq = excluded.seq`,
+      ),
+      insertTrial: db.prepare<unknown[], TrialRow>(
+        `INSERT INTO trials (study_id, number, state, params, distributions, user_attrs, system_attrs,
+                             started_at, heartbeat_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ),
+      firstWaiting: db.prepare("SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1").pluck(),
+      startTrial: db.prepare<unknown[], TrialRow>(
+        "UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?, seq = ? WHERE id = ? RETURNING *",
+      ),
+      trialForUpdate: db.prepare<[number], { study_id: number; state: TrialState; number: number }>(
+        "SELECT study_id, state, number FROM trials WHERE id = ?",
+      ),
+      updateTrial: db.prepare(
+        `UPDATE trials SET
+           params = COALESCE(?, params), distributions = COALESCE(?, distributions),
+           user_attrs = COALESCE(?, user_attrs), system_attrs = COALESCE(?, system_attrs),
+           state = COALESCE(?, state), objective_values = COALESCE(?, objective_values),
+           fail_reason = COALESCE(?, fail_reason), completed_at = COALESCE(?, completed_at), seq = ?
+         WHERE id = ?`,
+      ),
+      insertIntermediate: db.prepare(
+        "INSERT OR IGNORE INTO intermediate_values (trial_id, study_id, metric, step, value, seq) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      heartbeat: db.prepare("UPDATE trials SET heartbeat_at = ? WHERE id = ? AND state = 'running'"),
+      failStale: db.prepare<unknown[], TrialRow>(
+        `UPDATE trials SET state = 'failed', completed_at = ?, fail_reason = ?, seq = ?
+         WHERE study_id = ? AND state = 'running' AND heartbeat_at < ? RETURNING *`,
+      ),
+      staleExists: db.prepare("SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat_at < ? LIMIT 1").pluck(),
+      claim: db.prepare("INSERT OR IGNORE INTO claims (study_id, key) VALUES (?, ?)"),
+      changedTrials: db.prepare<[number, number], TrialRow>("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY seq"),
+      changedIntermediate: db.prepare<[number, number], { trial_id: number; metric: string; step: number; value: number | null }>(
+        "SELECT trial_id, metric, step, value FROM intermediate_values WHERE study_id = ? AND seq > ? ORDER BY seq",
+      ),
+      changedAttrs: db.prepare<[number, number], { kind: AttrKind; key: string; value: string }>(
+        "SELECT kind, key, value FROM study_attrs WHERE study_id = ? AND seq > ?",
+      ),
+    };
+  }
+
+  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyRecord> {
+    const createdAt = Date.now();
+    try {
+      const row = this.statements.insertStudy.get(name, JSON.stringify(directions), createdAt) as { id: number };
+      return { id: row.id, name, directions: [...directions], createdAt };
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw new DuplicateStudyError(`study "${name}" already exists in ${this.url}; load it or pick another name`);
+      }
+      throw error;
+    }
+  }
+
+  async findStudy(name: string): Promise<StudyRecord | null> {
+    const row = this.statements.studyByName.get(name);
+    return row ? studyFromRow(row) : null;
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    return this.transaction.deferred(() => {
+      const studies = this.statements.allStudies.all().map(studyFromRow);
+      const counts = this.statements.countsByState.all();
+      const extremes = new Map(this.statements.extremes.all().map((r) => [r.study_id, r]));
+      return studies.map((study): StudySummary => {
+        const perState = emptyCounts();
+        let lastActivityAt: number | null = null;
+        for (const c of counts) {
+          if (c.study_id !== study.id) continue;
+          perState[c.state] = c.n;
+          if (c.last !== null && (lastActivityAt === null || c.last > lastActivityAt)) lastActivityAt = c.last;
+        }
+        const ex = extremes.get(study.id);
+        const best = ex ? (study.directions[0] === "maximize" ? ex.hi : ex.lo) : null;
+        const bestValues = study.directions.length === 1 && best !== null ? [best] : null;
+        return { ...study, counts: perState, bestValues, lastActivityAt };
+      });
+    }) as StudySummary[];
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    this.statements.deleteStudy.run(studyId);
+  }
+
+  async setStudyAttrs(studyId: number, kind: AttrKind, attrs: Readonly<Record<string, JsonValue>>): Promise<void> {
+    this.write(() => {
+      const seq = this.bumpSeq(studyId);
+      for (const [key, value] of Object.entries(attrs)) {
+        this.statements.upsertAttr.run(studyId, kind, key, JSON.stringify(value), seq);
+      }
+    });
+  }
+
+  async createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord> {
+    return this.write(() => {
+      const seq = this.bumpSeq(studyId);
+      const number = this.statements.nextNumber.get(studyId) as number;
+      const running = trial.state === "running";
+      const row = this.statements.insertTrial.get(
+        studyId,
+        number,
+        trial.state,
+        JSON.stringify(trial.params ?? {}),
+        JSON.stringify(trial.distributions ?? {}),
+        JSON.stringify(trial.userAttrs ?? {}),
+        JSON.stringify(trial.systemAttrs ?? {}),
+        running ? trial.now : null,
+        running ? trial.now : null,
+        seq,
+      )!;
+      return this.trialFromRow(row);
+    });
+  }
+
+  async startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null> {
+    // A read first: usually nothing waits, and that answer should not take the write lock.
+    if (this.statements.firstWaiting.get(studyId) === undefined) return null;
+    return this.write(() => {
+      const id = this.statements.firstWaiting.get(studyId) as number | undefined;
+      if (id === undefined) return null;
+      const seq = this.bumpSeq(studyId);
+      return this.trialFromRow(this.statements.startTrial.get(now, now, seq, id)!);
+    });
+  }
+
+  async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
+    this.write(() => {
+      const current = this.statements.trialForUpdate.get(trialId);
+      if (!current) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
+      if (current.state !== "running") {
+        throw new TrialStateError(`trial ${current.number} is ${current.state}; only running trials can be changed`);
+      }
+      const seq = this.bumpSeq(current.study_id);
+      const finish = patch.finish;
+      this.statements.updateTrial.run(
+        patch.params ? JSON.stringify(patch.params) : null,
+        patch.distributions ? JSON.stringify(patch.distributions) : null,
+        patch.userAttrs ? JSON.stringify(patch.userAttrs) : null,
+        patch.systemAttrs ? JSON.stringify(patch.systemAttrs) : null,
+        finish?.state ?? null,
+        finish?.values ? JSON.stringify(finish.values) : null,
+        finish?.failReason ?? null,
+        finish?.at ?? null,
+        seq,
+        trialId,
+      );
+      for (const row of patch.intermediate ?? []) {
+        // SQLite stores NaN as NULL; it is read back as NaN.
+        this.statements.insertIntermediate.run(trialId, current.study_id, row.metric, row.step, row.value, seq);
+      }
+    });
+  }
+
+  async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
+    if (trialIds.length === 0) return;
+    this.write(() => {
+      for (const id of trialIds) this.statements.heartbeat.run(now, id);
+    });
+  }
+
+  async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]> {
+    // A read first: the common answer is "none", and it should not take the write lock.
+    if (this.statements.staleExists.get(studyId, staleBefore) === undefined) return [];
+    return this.write(() => {
+      const seq = this.bumpSeq(studyId);
+      return this.statements.failStale.all(now, reason, seq, studyId, staleBefore).map((row) => this.trialFromRow(row));
+    });
+  }
+
+  async claim(studyId: number, key: string): Promise<boolean> {
+    return this.write(() => this.statements.claim.run(studyId, key).changes === 1);
+  }
+
+  async readChanges(studyId: number, cursor: number): Promise<StudyChanges> {
+    // One read transaction: every query sees the same snapshot, so the returned cursor matches the rows.
+    return this.transaction.deferred((): StudyChanges => {
+      const seq = this.statements.studySeq.get(studyId) as number | undefined;
+      if (seq === undefined) throw new StudyNotFoundError(`study id ${studyId} does not exist in ${this.url} (was it deleted?)`);
+      if (seq <= cursor) return { trials: [], intermediate: [], attrs: [], cursor };
+      const trials = this.statements.changedTrials.all(studyId, cursor).map((row) => this.trialFromRow(row));
+      const intermediate = this.statements.changedIntermediate.all(studyId, cursor).map(
+        (r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN }),
+      );
+      const attrs = this.statements.changedAttrs.all(studyId, cursor).map(
+        (r): StudyAttr => ({ kind: r.kind, key: r.key, value: JSON.parse(r.value) as JsonValue }),
+      );
+      return { trials, intermediate, attrs, cursor: seq };
+    }) as StudyChanges;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private write<T>(body: () => T): T {
+    return this.transaction.immediate(body) as T;
+  }
+
+  private bumpSeq(studyId: number): number {
+    const seq = this.statements.bumpSeq.get(studyId) as number | undefined;
+    if (seq === undefined) throw new StudyNotFoundError(`study id ${studyId} does not exist in ${this.url} (was it deleted?)`);
+    return seq;
+  }
+
+  private distributions(text: string): Readonly<Record<string, Distribution>> {
+    let parsed = this.distributionCache.get(text);
+    if (!parsed) {
+      const raw = JSON.parse(text) as Record<string, unknown>;
+      parsed = Object.fromEntries(Object.entries(raw).map(([name, d]) => [name, parseDistribution(name, d)]));
+      this.distributionCache.set(text, parsed);
+    }
+    return parsed;
+  }
+
+  private trialFromRow(row: TrialRow): TrialRecord {
+    return {
+      id: row.id,
+      studyId: row.study_id,
+      number: row.number,
+      state: row.state,
+      values: row.objective_values === null ? null : (JSON.parse(row.objective_values) as number[]),
+      params: JSON.parse(row.params) as Record<string, number>,
+      distributions: this.distributions(row.distributions),
+      userAttrs: parseObject(row.user_attrs),
+      systemAttrs: parseObject(row.system_attrs),
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      heartbeatAt: row.heartbeat_at,
+      failReason: row.fail_reason,
+    };
+  }
+}
+
+const EMPTY: Readonly<Record<string, JsonValue>> = Object.freeze({});
+
+/** Most trials have no attributes: share one empty object instead of parsing "{}" thousands of times. */
+function parseObject(text: string): Readonly<Record<string, JsonValue>> {
+  return text === "{}" ? EMPTY : (JSON.parse(text) as Record<string, JsonValue>);
+}
+
+function studyFromRow(row: StudyRow): StudyRecord {
+  return { id: row.id, name: row.name, directions: JSON.parse(row.directions) as Direction[], createdAt: row.created_at };
+}

@@ -1,0 +1,129 @@
+/**
+ * @module The storage interface every backend implements (memory, SQLite; PostgreSQL later).
+ *
+ * A backend stores records and hands out *changes since a cursor*: every write bumps a per-study sequence number
+ * and stamps the rows it touches with it, so a client that remembers the last number it saw refreshes a study in
+ * O(new changes), never O(all trials). Writers of one study are serialised by the backend, so sequence numbers
+ * become visible in order and a reader never skips a change.
+ *
+ * A trial is written only by the worker that runs it; patches therefore replace whole fields (params, attrs)
+ * instead of merging them in the database.
+ */
+import type { Distribution } from "../space/distributions.js";
+import type { Direction, JsonValue, TrialState } from "../study/types.js";
+
+export type FinalState = "complete" | "pruned" | "failed";
+export type AttrKind = "user" | "system";
+
+export interface StudyRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly directions: readonly Direction[];
+  readonly createdAt: number;
+}
+
+export interface StudySummary extends StudyRecord {
+  readonly counts: Readonly<Record<TrialState, number>>;
+  /** Best objective values among complete trials (single-objective: one number), or null. */
+  readonly bestValues: readonly number[] | null;
+  readonly lastActivityAt: number | null;
+}
+
+/** A trial as stored. Params are internal values (see `space/distributions.ts`). Times are epoch milliseconds. */
+export interface TrialRecord {
+  readonly id: number;
+  readonly studyId: number;
+  readonly number: number;
+  readonly state: TrialState;
+  readonly values: readonly number[] | null;
+  readonly params: Readonly<Record<string, number>>;
+  readonly distributions: Readonly<Record<string, Distribution>>;
+  readonly userAttrs: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+  readonly startedAt: number | null;
+  readonly completedAt: number | null;
+  readonly heartbeatAt: number | null;
+  readonly failReason: string | null;
+}
+
+export interface IntermediateValue {
+  readonly trialId: number;
+  /** "" for the objective's own curve; other names for extra metrics reported per step. */
+  readonly metric: string;
+  readonly step: number;
+  readonly value: number;
+}
+
+export interface StudyAttr {
+  readonly kind: AttrKind;
+  readonly key: string;
+  readonly value: JsonValue;
+}
+
+export interface NewTrial {
+  readonly state: "running" | "waiting";
+  readonly params?: Readonly<Record<string, number>>;
+  readonly distributions?: Readonly<Record<string, Distribution>>;
+  readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  /** Start time for running trials. */
+  readonly now: number;
+}
+
+/** Fields a trial's worker writes. Object fields replace the stored ones whole. */
+export interface TrialPatch {
+  readonly params?: Readonly<Record<string, number>>;
+  readonly distributions?: Readonly<Record<string, Distribution>>;
+  readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly intermediate?: readonly Omit<IntermediateValue, "trialId">[];
+  readonly finish?: {
+    readonly state: FinalState;
+    readonly values: readonly number[] | null;
+    readonly failReason: string | null;
+    readonly at: number;
+  };
+}
+
+export interface StudyChanges {
+  /** Trials created or changed since the cursor, whole (without intermediate values). */
+  readonly trials: readonly TrialRecord[];
+  /** Intermediate values written since the cursor. */
+  readonly intermediate: readonly IntermediateValue[];
+  readonly attrs: readonly StudyAttr[];
+  /** Pass this back to get only what changes after this call. */
+  readonly cursor: number;
+}
+
+export interface Storage {
+  /** The URL this storage was opened from ("memory:" for an in-memory one). */
+  readonly url: string;
+  /** False for in-memory storage: nothing outlives the process, so heartbeats are pointless. */
+  readonly persistent: boolean;
+
+  /** Throws DuplicateStudyError when the name is taken. */
+  createStudy(name: string, directions: readonly Direction[]): Promise<StudyRecord>;
+  findStudy(name: string): Promise<StudyRecord | null>;
+  listStudies(): Promise<StudySummary[]>;
+  deleteStudy(studyId: number): Promise<void>;
+  setStudyAttrs(studyId: number, kind: AttrKind, attrs: Readonly<Record<string, JsonValue>>): Promise<void>;
+
+  /** Creates a trial with the next dense number. */
+  createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord>;
+  /** Atomically moves the lowest-numbered waiting trial to running, or returns null when none waits. */
+  startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null>;
+  /** Throws TrialStateError when the trial is not running (finished trials are immutable). */
+  updateTrial(trialId: number, patch: TrialPatch): Promise<void>;
+  /** Marks running trials as alive. */
+  heartbeat(trialIds: readonly number[], now: number): Promise<void>;
+  /**
+   * Fails running trials whose last heartbeat is older than `staleBefore`, atomically: two workers racing here
+   * never both fail (and so never both retry) the same trial. Returns the trials this call failed.
+   */
+  failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]>;
+  /** Claims a key in a study exactly once across all workers: true for the first caller, false afterwards. */
+  claim(studyId: number, key: string): Promise<boolean>;
+
+  readChanges(studyId: number, cursor: number): Promise<StudyChanges>;
+  close(): Promise<void>;
+}

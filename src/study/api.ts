@@ -1,0 +1,132 @@
+/**
+ * @module The entry points: createStudy, loadStudy, deleteStudy, listStudies.
+ */
+import { ConfigError, DuplicateStudyError, StudyNotFoundError } from "../errors.js";
+import { NopPruner, type Pruner } from "../pruners/pruner.js";
+import { RandomSampler } from "../samplers/random.js";
+import type { Sampler } from "../samplers/sampler.js";
+import { openStorage, type StorageInput } from "../storage/open.js";
+import type { Storage, StudyRecord, StudySummary } from "../storage/storage.js";
+import { Study, type HeartbeatOptions } from "./study.js";
+import type { Direction } from "./types.js";
+
+export interface StudyRuntimeOptions {
+  sampler?: Sampler;
+  pruner?: Pruner;
+  heartbeat?: HeartbeatOptions;
+  warn?: (message: string) => void;
+}
+
+export interface CreateStudyOptions extends StudyRuntimeOptions {
+  /** Default: a generated unique name. */
+  name?: string;
+  /** A storage URL (`sqlite:./scaletune.db`) or instance; default: in memory. */
+  storage?: StorageInput;
+  direction?: Direction;
+  /** One direction per objective, for multi-objective studies. */
+  directions?: readonly Direction[];
+  /** Load the study when the name exists instead of failing. */
+  loadIfExists?: boolean;
+}
+
+export interface LoadStudyOptions extends StudyRuntimeOptions {
+  name: string;
+  storage: StorageInput;
+}
+
+function checkDirections(options: CreateStudyOptions): Direction[] {
+  if (options.direction !== undefined && options.directions !== undefined) {
+    throw new ConfigError("give either direction or directions, not both");
+  }
+  const directions = options.directions ?? [options.direction ?? "minimize"];
+  if (directions.length === 0) throw new ConfigError("directions is empty; give at least one (minimize or maximize)");
+  for (const d of directions) {
+    if (d !== "minimize" && d !== "maximize") {
+      throw new ConfigError(`direction must be "minimize" or "maximize", got ${JSON.stringify(d)}`);
+    }
+  }
+  return [...directions];
+}
+
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.trim() === "") throw new ConfigError(`a study name must be a non-empty string, got ${JSON.stringify(name)}`);
+}
+
+function generatedName(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  return `study-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function attach(storage: Storage, options: StudyRuntimeOptions, record: StudyRecord): Promise<Study> {
+  const study = new Study(storage, record, {
+    sampler: options.sampler ?? new RandomSampler(),
+    pruner: options.pruner ?? new NopPruner(),
+    ...(options.heartbeat && { heartbeat: options.heartbeat }),
+    ...(options.warn && { warn: options.warn }),
+  });
+  await study.refresh();
+  return study;
+}
+
+/** Runs `body` on a storage, closing it afterwards when it was opened here from a URL. */
+async function withStorage<T>(input: StorageInput, body: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = openStorage(input);
+  try {
+    return await body(storage);
+  } finally {
+    if (storage !== input) await storage.close();
+  }
+}
+
+export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
+  const directions = checkDirections(options);
+  const name = options.name ?? generatedName();
+  checkName(name);
+  const storage = openStorage(options.storage);
+  const existing = await storage.findStudy(name);
+  if (existing && options.loadIfExists) {
+    const explicit = options.direction !== undefined || options.directions !== undefined;
+    if (explicit && JSON.stringify(existing.directions) !== JSON.stringify(directions)) {
+      throw new ConfigError(
+        `study "${name}" exists with directions ${existing.directions.join(",")}, not ${directions.join(",")}; ` +
+          `use the stored directions or another name`,
+      );
+    }
+    return attach(storage, options, existing);
+  }
+  try {
+    return attach(storage, options, await storage.createStudy(name, directions));
+  } catch (error) {
+    // Workers started together race to create the study: the losers load the winner's.
+    const created = options.loadIfExists && error instanceof DuplicateStudyError ? await storage.findStudy(name) : null;
+    if (!created) throw error;
+    return attach(storage, options, created);
+  }
+}
+
+async function notFound(storage: Storage, name: string): Promise<never> {
+  const names = (await storage.listStudies()).map((s) => s.name);
+  const known = names.length === 0 ? "it has no studies" : `its studies: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}`;
+  throw new StudyNotFoundError(`study "${name}" does not exist in ${storage.url} (${known})`);
+}
+
+export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  checkName(options.name);
+  const storage = openStorage(options.storage);
+  const record = await storage.findStudy(options.name);
+  if (!record) return notFound(storage, options.name);
+  return attach(storage, options, record);
+}
+
+export async function deleteStudy(options: { name: string; storage: StorageInput }): Promise<void> {
+  checkName(options.name);
+  await withStorage(options.storage, async (storage) => {
+    const record = await storage.findStudy(options.name);
+    if (!record) return notFound(storage, options.name);
+    await storage.deleteStudy(record.id);
+  });
+}
+
+export async function listStudies(storage: StorageInput): Promise<StudySummary[]> {
+  return withStorage(storage, (s) => s.listStudies());
+}

@@ -1,0 +1,410 @@
+/**
+ * @module A study: its trials (a cache refreshed incrementally from storage), ask/tell, enqueue, best values.
+ */
+import { ConfigError, TrialStateError, describeError } from "../errors.js";
+import { optimize, type Objective, type OptimizeOptions } from "../execution/optimize.js";
+import type { Pruner } from "../pruners/pruner.js";
+import type { Sampler, StudyView } from "../samplers/sampler.js";
+import type { Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import { freezeTrial, externalParams } from "./frozen.js";
+import { FIXED_PARAMS_ATTR, Trial, toJsonValue, type TrialHost } from "./trial.js";
+import type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./types.js";
+
+export interface HeartbeatOptions {
+  /** How often a worker marks its running trials alive. */
+  intervalMs?: number;
+  /** A running trial without a heartbeat for this long is failed (its worker is presumed dead) and retried. */
+  staleAfterMs?: number;
+  /** How many times the parameters of a trial failed this way are retried. */
+  retries?: number;
+}
+
+export interface StudyOptions {
+  sampler: Sampler;
+  pruner: Pruner;
+  heartbeat?: HeartbeatOptions;
+  /** Where warnings go (default: stderr). */
+  warn?: (message: string) => void;
+}
+
+/** Returned to `tell` or from an objective: a value, one value per objective, or a final state. */
+export type TrialOutcome = number | readonly number[] | "pruned" | "failed";
+
+const RETRY_OF_ATTR = "retry_of";
+/** Shared by every trial that reported nothing (never mutated: curves are copied on change). */
+const NO_VALUES: ReadonlyMap<number, number> = new Map();
+const SAMPLER_ATTR = "sampler";
+
+/** Why a returned objective value cannot be used, or null when it can. */
+function invalidValues(values: readonly unknown[], directions: number): string | null {
+  if (values.length !== directions) {
+    return `objective returned ${values.length} value(s) but the study has ${directions} objective(s)`;
+  }
+  for (const v of values) {
+    if (typeof v !== "number") return `objective returned ${describeValue(v)}, not a number`;
+    if (!Number.isFinite(v)) return `objective returned ${v}`;
+  }
+  return null;
+}
+
+export class Study implements StudyView, TrialHost {
+  readonly id: number;
+  readonly name: string;
+  readonly directions: readonly Direction[];
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  private readonly heartbeatOptions: Required<HeartbeatOptions>;
+  private readonly warnSink: (message: string) => void;
+
+  private cursor = 0;
+  private readonly byNumber: FrozenTrial[] = [];
+  private readonly idToNumber = new Map<number, number>();
+  private best: FrozenTrial | null = null;
+  private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
+  private refreshing: Promise<void> | null = null;
+  private lastStaleCheck = 0;
+  /** Trials this process is evaluating, for heartbeats and interruption. */
+  readonly running = new Map<number, Trial>();
+  private stopRequested = false;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    readonly storage: Storage,
+    record: StudyRecord,
+    options: StudyOptions,
+  ) {
+    this.id = record.id;
+    this.name = record.name;
+    this.directions = record.directions;
+    this.sampler = options.sampler;
+    this.pruner = options.pruner;
+    this.heartbeatOptions = { intervalMs: 10_000, staleAfterMs: 60_000, retries: 1, ...options.heartbeat };
+    this.warnSink = options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`));
+  }
+
+  get view(): StudyView {
+    return this;
+  }
+
+  get heartbeat(): Readonly<Required<HeartbeatOptions>> {
+    return this.heartbeatOptions;
+  }
+
+  /** Warns once per distinct message. */
+  warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warnSink(message);
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------------------
+
+  /** Pulls what changed in storage since the last refresh (other workers' trials, attributes). */
+  async refresh(): Promise<void> {
+    // Concurrent callers share one read: changes must be applied in order.
+    this.refreshing ??= this.applyChanges().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async applyChanges(): Promise<void> {
+    const changes = await this.storage.readChanges(this.id, this.cursor);
+    const newIntermediate = new Map<number, { step: number; value: number }[]>();
+    for (const row of changes.intermediate) {
+      if (row.metric !== "") continue;
+      let list = newIntermediate.get(row.trialId);
+      if (!list) newIntermediate.set(row.trialId, (list = []));
+      list.push(row);
+    }
+    for (const record of changes.trials) this.apply(record, newIntermediate.get(record.id));
+    for (const attr of changes.attrs) this.attrs[attr.kind][attr.key] = attr.value;
+    this.cursor = changes.cursor;
+  }
+
+  private apply(record: TrialRecord, added: readonly { step: number; value: number }[] | undefined): void {
+    const previous = this.byNumber[record.number];
+    let curve = previous?.intermediateValues ?? NO_VALUES;
+    if (added && added.length > 0) {
+      const merged = new Map(curve);
+      for (const { step, value } of added) if (!merged.has(step)) merged.set(step, value);
+      curve = merged;
+    }
+    const frozen = freezeTrial(record, curve);
+    this.byNumber[record.number] = frozen;
+    this.idToNumber.set(record.id, record.number);
+    if (frozen.state === "complete" && this.directions.length === 1 && this.isBetter(frozen, this.best)) this.best = frozen;
+  }
+
+  private isBetter(candidate: FrozenTrial, incumbent: FrozenTrial | null): boolean {
+    if (incumbent === null) return true;
+    const [a, b] = [candidate.value!, incumbent.value!];
+    return this.directions[0] === "maximize" ? a > b : a < b;
+  }
+
+  trials(options: { states?: readonly TrialState[] } = {}): readonly FrozenTrial[] {
+    const all = this.byNumber.filter((t): t is FrozenTrial => t !== undefined);
+    return options.states ? all.filter((t) => options.states!.includes(t.state)) : all;
+  }
+
+  trial(number: number): FrozenTrial | undefined {
+    return this.byNumber[number];
+  }
+
+  get bestTrial(): FrozenTrial {
+    if (this.directions.length > 1) {
+      throw new ConfigError(`study "${this.name}" has ${this.directions.length} objectives; use bestTrials (the Pareto front)`);
+    }
+    if (!this.best) throw new ConfigError(`study "${this.name}" has no complete trial yet`);
+    return this.best;
+  }
+
+  get bestValue(): number {
+    return this.bestTrial.value!;
+  }
+
+  get bestParams(): Readonly<Record<string, ParamValue>> {
+    return this.bestTrial.params;
+  }
+
+  /** Complete trials that no other complete trial dominates (for one objective: the best trial). */
+  get bestTrials(): FrozenTrial[] {
+    const complete = this.trials({ states: ["complete"] });
+    const signs = this.directions.map((d) => (d === "maximize" ? -1 : 1));
+    const dominates = (a: FrozenTrial, b: FrozenTrial): boolean => {
+      let strictly = false;
+      for (let k = 0; k < signs.length; k++) {
+        const [x, y] = [signs[k]! * a.values![k]!, signs[k]! * b.values![k]!];
+        if (x > y) return false;
+        if (x < y) strictly = true;
+      }
+      return strictly;
+    };
+    return complete.filter((t) => !complete.some((other) => dominates(other, t)));
+  }
+
+  get userAttrs(): Readonly<Record<string, JsonValue>> {
+    return this.attrs.user;
+  }
+
+  get systemAttrs(): Readonly<Record<string, JsonValue>> {
+    return this.attrs.system;
+  }
+
+  async setUserAttr(key: string, value: unknown): Promise<void> {
+    await this.storage.setStudyAttrs(this.id, "user", { [key]: toJsonValue(key, value) });
+    await this.refresh();
+  }
+
+  async setSystemAttrs(attrs: Readonly<Record<string, JsonValue>>): Promise<void> {
+    await this.storage.setStudyAttrs(this.id, "system", attrs);
+    await this.refresh();
+  }
+
+  async claim(key: string): Promise<boolean> {
+    return this.storage.claim(this.id, key);
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------------------
+
+  /** Records which sampler proposes this study's trials (once per change of sampler). */
+  async recordSampler(): Promise<void> {
+    if (this.attrs.system[SAMPLER_ATTR] !== this.sampler.name) await this.setSystemAttrs({ [SAMPLER_ATTR]: this.sampler.name });
+  }
+
+  /** Queues a trial with given parameter values; it runs before any sampled one. */
+  async enqueueTrial(
+    params: Readonly<Record<string, ParamValue>>,
+    options: { userAttrs?: Record<string, unknown>; systemAttrs?: Record<string, JsonValue> } = {},
+  ): Promise<void> {
+    const userAttrs = Object.fromEntries(Object.entries(options.userAttrs ?? {}).map(([k, v]) => [k, toJsonValue(k, v)]));
+    await this.storage.createTrial(this.id, {
+      state: "waiting",
+      userAttrs,
+      systemAttrs: { ...options.systemAttrs, [FIXED_PARAMS_ATTR]: toJsonValue("params", params) },
+      now: Date.now(),
+    });
+    await this.refresh();
+  }
+
+  /** Starts a trial: an enqueued one first, else one reserved by the sampler. Null when the sampler is exhausted. */
+  async tryAsk(): Promise<Trial | null> {
+    await this.refresh();
+    await this.failStaleTrials();
+    const now = Date.now();
+    let record = await this.storage.startWaitingTrial(this.id, now);
+    if (!record) {
+      const reservation = this.sampler.reserve ? await this.sampler.reserve(this) : {};
+      if (reservation === null) return null;
+      const systemAttrs = reservation.fixedParams
+        ? { ...reservation.systemAttrs, [FIXED_PARAMS_ATTR]: toJsonValue("params", reservation.fixedParams) }
+        : { ...reservation.systemAttrs };
+      record = await this.storage.createTrial(this.id, { state: "running", systemAttrs, now });
+    }
+    const trial = new Trial(this, record);
+    this.running.set(trial.id, trial);
+    try {
+      await trial.sampleRelative();
+    } catch (error) {
+      await this.finishTrial(trial, { state: "failed", values: null, failReason: `sampler failed: ${describeError(error)}` });
+      throw error;
+    }
+    return trial;
+  }
+
+  /** Starts a trial; throws when the sampler has nothing left to propose (an exhausted grid). */
+  async ask(): Promise<Trial> {
+    const trial = await this.tryAsk();
+    if (!trial) throw new ConfigError(`sampler ${this.sampler.name} has no points left in study "${this.name}"`);
+    return trial;
+  }
+
+  /**
+   * Finishes a trial with its objective value(s) or a state. Invalid values (NaN, ±∞, not a number, wrong count)
+   * fail the trial with the reason stored instead of throwing: one bad trial does not stop a study.
+   */
+  async tell(trial: Trial | number, outcome: TrialOutcome, failReason?: string): Promise<FrozenTrial> {
+    const live = typeof trial === "number" ? this.liveTrial(trial) : trial;
+    if (outcome === "pruned") return this.finishTrial(live, { state: "pruned", values: null, failReason: null });
+    if (outcome === "failed") return this.finishTrial(live, { state: "failed", values: null, failReason: failReason ?? "failed" });
+    const values: unknown[] | null = typeof outcome === "number" ? [outcome] : Array.isArray(outcome) ? [...outcome] : null;
+    const problem =
+      values === null ? `objective returned ${describeValue(outcome)}, not a number` : invalidValues(values, this.directions.length);
+    if (problem !== null) {
+      this.warn(`trial ${live.number} failed: ${problem}`);
+      return this.finishTrial(live, { state: "failed", values: null, failReason: problem });
+    }
+    return this.finishTrial(live, { state: "complete", values: values as number[], failReason: null });
+  }
+
+  private liveTrial(number: number): Trial {
+    for (const trial of this.running.values()) if (trial.number === number) return trial;
+    throw new TrialStateError(`trial ${number} is not running in this process; tell() takes trials asked here`);
+  }
+
+  private async finishTrial(
+    trial: Trial,
+    finish: Omit<NonNullable<TrialPatch["finish"]>, "at">,
+  ): Promise<FrozenTrial> {
+    if (trial.isFinished) throw new TrialStateError(`trial ${trial.number} was already told`);
+    try {
+      const frozen = await trial.finish({ ...finish, at: Date.now() });
+      // So that trials(), bestTrial and callbacks see this trial's end at once.
+      await this.refresh();
+      await this.sampler.afterTrial?.(this, frozen);
+      return frozen;
+    } finally {
+      this.running.delete(trial.id);
+    }
+  }
+
+  /** Fails running trials of dead workers and queues their parameters again (rate-limited to one check per interval). */
+  private async failStaleTrials(): Promise<void> {
+    if (!this.storage.persistent) return;
+    const now = Date.now();
+    if (now - this.lastStaleCheck < this.heartbeatOptions.intervalMs) return;
+    this.lastStaleCheck = now;
+    const { staleAfterMs } = this.heartbeatOptions;
+    const failed = await this.storage.failStaleTrials(
+      this.id,
+      now - staleAfterMs,
+      now,
+      `no heartbeat for ${Math.round(staleAfterMs / 1000)} s: its worker stopped or crashed`,
+    );
+    for (const record of failed) {
+      this.warn(`trial ${record.number} lost its worker (no heartbeat); marked failed`);
+      await this.retry(record, this.heartbeatOptions.retries);
+    }
+  }
+
+  /**
+   * Queues the trial's parameters again unless it is already the `limit`-th retry of the same configuration.
+   * Interruptions are not the configuration's fault, so they retry without counting.
+   */
+  private async retry(record: TrialRecord, limit: number, counts = true): Promise<void> {
+    const depth = retryDepth(record.systemAttrs);
+    if (counts && depth >= limit) return;
+    const fixed = record.systemAttrs[FIXED_PARAMS_ATTR];
+    const params = { ...(fixed && typeof fixed === "object" && !Array.isArray(fixed) ? fixed : {}), ...externalParams(record) };
+    await this.enqueueTrial(params as Record<string, ParamValue>, {
+      systemAttrs: { [RETRY_OF_ATTR]: { number: record.number, depth: counts ? depth + 1 : depth } },
+    });
+  }
+
+  /**
+   * Ends this process's running trials now (Ctrl-C): marks them failed with the reason and queues their parameters
+   * again, so that resuming the study re-runs exactly what was interrupted.
+   */
+  async interrupt(reason: string): Promise<number> {
+    this.stop();
+    const trials = [...this.running.values()];
+    for (const trial of trials) {
+      const frozen = await this.finishTrial(trial, { state: "failed", values: null, failReason: reason });
+      await this.retry(toRecord(frozen), 0, false);
+    }
+    return trials.length;
+  }
+
+  /** Marks this process's running trials alive. */
+  async beat(): Promise<void> {
+    if (this.running.size > 0) await this.storage.heartbeat([...this.running.keys()], Date.now());
+  }
+
+  /** Runs the objective on new trials until nTrials, timeoutMs, stop() or the sampler's end. */
+  async optimize(objective: Objective, options?: OptimizeOptions): Promise<void> {
+    return optimize(this, objective, options);
+  }
+
+  /** Asks `optimize` loops to start no new trials; running ones finish. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Releases the storage connection. */
+  async close(): Promise<void> {
+    await this.storage.close();
+  }
+
+  /** Clears a previous stop() so the study can be optimized again. */
+  resume(): void {
+    this.stopRequested = false;
+  }
+}
+
+function retryDepth(systemAttrs: Readonly<Record<string, JsonValue>>): number {
+  const retryOf = systemAttrs[RETRY_OF_ATTR];
+  if (retryOf && typeof retryOf === "object" && !Array.isArray(retryOf) && typeof retryOf.depth === "number") return retryOf.depth;
+  return 0;
+}
+
+function toRecord(frozen: FrozenTrial): TrialRecord {
+  return {
+    id: frozen.id,
+    studyId: 0,
+    number: frozen.number,
+    state: frozen.state,
+    values: frozen.values,
+    params: frozen.internalParams,
+    distributions: frozen.distributions,
+    userAttrs: frozen.userAttrs,
+    systemAttrs: frozen.systemAttrs,
+    startedAt: frozen.startedAt?.getTime() ?? null,
+    completedAt: frozen.completedAt?.getTime() ?? null,
+    heartbeatAt: null,
+    failReason: frozen.failReason,
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

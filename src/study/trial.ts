@@ -1,0 +1,338 @@
+/**
+ * @module Trials as the objective sees them: `Trial` (inside a study) and `FixedTrial` (given values), sharing
+ * one suggestion front end so the same objective runs in a study, in a unit test, and in production.
+ */
+import { ConfigError, SearchSpaceError, TrialStateError } from "../errors.js";
+import type { Pruner } from "../pruners/pruner.js";
+import type { Sampler, StudyView } from "../samplers/sampler.js";
+import {
+  categoricalDistribution,
+  containsInternal,
+  describeDistribution,
+  floatDistribution,
+  intDistribution,
+  sameDistribution,
+  snapInternal,
+  toExternal,
+  toInternal,
+  type CategoricalChoice,
+  type Distribution,
+  type RangeOptions,
+  type SearchSpace,
+} from "../space/distributions.js";
+import type { Storage, TrialPatch, TrialRecord } from "../storage/storage.js";
+import { freezeTrial } from "./frozen.js";
+import type { FrozenTrial, JsonValue, ParamValue } from "./types.js";
+
+/** The system attribute that carries values a trial must take (enqueued trials, grid points, retries). */
+export const FIXED_PARAMS_ATTR = "fixed_params";
+
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name === "") throw new SearchSpaceError(`parameter names must be non-empty strings, got ${JSON.stringify(name)}`);
+}
+
+/** Validates a value for storage as JSON (user attributes); returns a detached copy. */
+export function toJsonValue(key: string, value: unknown): JsonValue {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new ConfigError(`attribute "${key}" is not JSON-serialisable: ${(error as Error).message}`);
+  }
+  if (text === undefined) throw new ConfigError(`attribute "${key}" is ${String(value)}, which cannot be stored; use null`);
+  return JSON.parse(text) as JsonValue;
+}
+
+export abstract class BaseTrial {
+  protected readonly internal: Record<string, number> = {};
+  protected readonly spaces: Record<string, Distribution> = {};
+
+  suggestFloat(name: string, low: number, high: number, options?: RangeOptions): number {
+    return this.suggest(name, floatDistribution(name, low, high, options)) as number;
+  }
+
+  suggestInt(name: string, low: number, high: number, options?: RangeOptions): number {
+    return this.suggest(name, intDistribution(name, low, high, options)) as number;
+  }
+
+  /** The return type is the union of the choices: `suggestCategorical("opt", ["adam", "sgd"])` is "adam" | "sgd". */
+  suggestCategorical<const T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
+    return this.suggest(name, categoricalDistribution(name, choices)) as T;
+  }
+
+  /** External values of the parameters suggested so far. */
+  get params(): Record<string, ParamValue> {
+    const out: Record<string, ParamValue> = {};
+    for (const [name, value] of Object.entries(this.internal)) out[name] = toExternal(this.spaces[name]!, value);
+    return out;
+  }
+
+  get distributions(): Readonly<Record<string, Distribution>> {
+    return this.spaces;
+  }
+
+  abstract report(value: number, step: number): void;
+  abstract shouldPrune(): boolean;
+  abstract setUserAttr(key: string, value: unknown): void;
+
+  /** Chooses the internal value of a parameter suggested for the first time in this trial. */
+  protected abstract resolve(name: string, distribution: Distribution): number;
+
+  protected suggest(name: string, distribution: Distribution): ParamValue {
+    checkName(name);
+    const previous = this.spaces[name];
+    if (previous) {
+      if (!sameDistribution(previous, distribution)) {
+        throw new SearchSpaceError(
+          `parameter "${name}" was suggested twice in one trial with different ranges: first ${describeDistribution(previous)}, ` +
+            `now ${describeDistribution(distribution)}; use one range per name (or another name)`,
+        );
+      }
+      return toExternal(distribution, this.internal[name]!);
+    }
+    const value = this.resolve(name, distribution);
+    this.spaces[name] = distribution;
+    this.internal[name] = value;
+    this.onSuggested();
+    return toExternal(distribution, value);
+  }
+
+  protected onSuggested(): void {}
+}
+
+/** Internal value of a fixed (enqueued, grid, retried) parameter; a clear error when it lies outside the range. */
+function fixedInternal(name: string, value: ParamValue, distribution: Distribution, origin: string): number {
+  const internal = toInternal(distribution, value);
+  if (internal === undefined) {
+    throw new SearchSpaceError(
+      `${origin} value ${JSON.stringify(value)} for parameter "${name}" is not in ${describeDistribution(distribution)}; ` +
+        `fix the given value or the range`,
+    );
+  }
+  return internal;
+}
+
+/** Runs an objective with given parameter values, outside any study (tests, production with the best params). */
+export class FixedTrial extends BaseTrial {
+  readonly number: number;
+  readonly userAttrs: Record<string, JsonValue> = {};
+  readonly intermediateValues = new Map<number, number>();
+
+  constructor(
+    private readonly given: Readonly<Record<string, ParamValue>>,
+    number = 0,
+  ) {
+    super();
+    this.number = number;
+  }
+
+  protected resolve(name: string, distribution: Distribution): number {
+    if (!(name in this.given)) {
+      throw new SearchSpaceError(`FixedTrial has no value for parameter "${name}"; add it to the parameters you pass`);
+    }
+    return fixedInternal(name, this.given[name]!, distribution, "FixedTrial");
+  }
+
+  report(value: number, step: number): void {
+    checkReport(value, step);
+    if (!this.intermediateValues.has(step)) this.intermediateValues.set(step, value);
+  }
+
+  shouldPrune(): boolean {
+    return false;
+  }
+
+  setUserAttr(key: string, value: unknown): void {
+    this.userAttrs[key] = toJsonValue(key, value);
+  }
+}
+
+function checkReport(value: unknown, step: unknown): asserts value is number {
+  if (typeof value !== "number") throw new ConfigError(`report() needs a number, got ${typeof value}`);
+  if (!Number.isInteger(step) || (step as number) < 0) {
+    throw new ConfigError(`report() needs a non-negative integer step, got ${String(step)}`);
+  }
+}
+
+/** What a running trial needs from its study. */
+export interface TrialHost {
+  readonly view: StudyView;
+  readonly storage: Storage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  warn(message: string): void;
+}
+
+/** A trial being evaluated in a study. Writes are buffered and flushed on the next turn of the event loop. */
+export class Trial extends BaseTrial {
+  readonly id: number;
+  readonly number: number;
+  private readonly startedAt: number;
+  private readonly fixed: Readonly<Record<string, ParamValue>>;
+  private relativeSpace: SearchSpace = {};
+  private relativeValues: Record<string, number> = {};
+  private userAttrValues: Record<string, JsonValue>;
+  private readonly systemAttrValues: Record<string, JsonValue>;
+  private readonly intermediate = new Map<number, number>();
+  private pendingIntermediate: { metric: string; step: number; value: number }[] = [];
+  private dirty = { params: false, userAttrs: false };
+  private flushScheduled = false;
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: unknown = undefined;
+  private finished = false;
+
+  constructor(
+    private readonly host: TrialHost,
+    record: TrialRecord,
+  ) {
+    super();
+    this.id = record.id;
+    this.number = record.number;
+    this.startedAt = record.startedAt ?? Date.now();
+    this.userAttrValues = { ...record.userAttrs };
+    this.systemAttrValues = { ...record.systemAttrs };
+    const fixed = record.systemAttrs[FIXED_PARAMS_ATTR];
+    this.fixed = fixed && typeof fixed === "object" && !Array.isArray(fixed) ? (fixed as Record<string, ParamValue>) : {};
+  }
+
+  /** Samples the sampler's joint step; called by the study right after the trial is created. */
+  async sampleRelative(): Promise<void> {
+    const { sampler, view } = this.host;
+    if (!sampler.inferRelativeSearchSpace || !sampler.sampleRelative) return;
+    const space = sampler.inferRelativeSearchSpace(view, this);
+    if (Object.keys(space).length === 0) return;
+    this.relativeSpace = space;
+    this.relativeValues = await sampler.sampleRelative(view, this, space);
+  }
+
+  get internalParams(): Readonly<Record<string, number>> {
+    return this.internal;
+  }
+
+  get systemAttrs(): Readonly<Record<string, JsonValue>> {
+    return this.systemAttrValues;
+  }
+
+  get userAttrs(): Readonly<Record<string, JsonValue>> {
+    return this.userAttrValues;
+  }
+
+  get intermediateValues(): ReadonlyMap<number, number> {
+    return this.intermediate;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  protected resolve(name: string, distribution: Distribution): number {
+    this.assertRunning("suggest a parameter");
+    if (name in this.fixed) return fixedInternal(name, this.fixed[name]!, distribution, "enqueued");
+    const relative = this.relativeSpace[name];
+    const relativeValue = this.relativeValues[name];
+    if (relative && relativeValue !== undefined && sameDistribution(relative, distribution)) return relativeValue;
+    const { sampler, view } = this.host;
+    const value = snapInternal(distribution, sampler.sampleIndependent(view, this, name, distribution));
+    if (!containsInternal(distribution, value)) {
+      throw new Error(`sampler ${sampler.name} proposed ${value} for "${name}", outside ${describeDistribution(distribution)}`);
+    }
+    return value;
+  }
+
+  protected override onSuggested(): void {
+    this.dirty.params = true;
+    this.scheduleFlush();
+  }
+
+  report(value: number, step: number): void {
+    this.assertRunning("report");
+    checkReport(value, step);
+    if (this.intermediate.has(step)) {
+      this.host.warn(`trial ${this.number}: step ${step} was already reported; the new value ${value} is ignored`);
+      return;
+    }
+    this.intermediate.set(step, value);
+    this.pendingIntermediate.push({ metric: "", step, value });
+    this.scheduleFlush();
+  }
+
+  shouldPrune(): boolean {
+    this.assertRunning("ask whether to prune");
+    return this.host.pruner.prune(this.host.view, this.snapshot());
+  }
+
+  setUserAttr(key: string, value: unknown): void {
+    this.assertRunning("set an attribute");
+    this.userAttrValues = { ...this.userAttrValues, [key]: toJsonValue(key, value) };
+    this.dirty.userAttrs = true;
+    this.scheduleFlush();
+  }
+
+  /** The trial as it is now (running), for pruners and callbacks. */
+  snapshot(finish?: TrialPatch["finish"]): FrozenTrial {
+    return freezeTrial(
+      {
+        id: this.id,
+        studyId: 0,
+        number: this.number,
+        state: finish?.state ?? "running",
+        values: finish?.values ?? null,
+        params: { ...this.internal },
+        distributions: { ...this.spaces },
+        userAttrs: this.userAttrValues,
+        systemAttrs: this.systemAttrValues,
+        startedAt: this.startedAt,
+        completedAt: finish?.at ?? null,
+        heartbeatAt: null,
+        failReason: finish?.failReason ?? null,
+      },
+      new Map(this.intermediate),
+    );
+  }
+
+  /** Writes the final state with everything still buffered, and waits until it is stored. */
+  async finish(finish: NonNullable<TrialPatch["finish"]>): Promise<FrozenTrial> {
+    this.assertRunning("finish");
+    this.finished = true;
+    this.enqueueWrite({ ...this.takePatch(), finish });
+    await this.writes;
+    if (this.writeError !== undefined) throw this.writeError;
+    return this.snapshot(finish);
+  }
+
+  private assertRunning(action: string): void {
+    if (this.finished) throw new TrialStateError(`trial ${this.number} has finished; cannot ${action}`);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Deferred so that a burst of suggestions becomes one write, and a quick objective's writes ride with its result.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.finished) this.enqueueWrite(this.takePatch());
+    });
+  }
+
+  private takePatch(): TrialPatch {
+    const patch: { -readonly [K in keyof TrialPatch]: TrialPatch[K] } = {};
+    if (this.dirty.params) {
+      patch.params = { ...this.internal };
+      patch.distributions = { ...this.spaces };
+    }
+    if (this.dirty.userAttrs) patch.userAttrs = this.userAttrValues;
+    if (this.pendingIntermediate.length > 0) patch.intermediate = this.pendingIntermediate;
+    this.dirty = { params: false, userAttrs: false };
+    this.pendingIntermediate = [];
+    return patch;
+  }
+
+  private enqueueWrite(patch: TrialPatch): void {
+    if (Object.keys(patch).length === 0) return;
+    this.writes = this.writes
+      .then(() => this.host.storage.updateTrial(this.id, patch))
+      .catch((error: unknown) => {
+        this.writeError ??= error;
+      });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * @module The storage conformance suite: every backend (ours and third parties') must pass these cases.
+ *
+ * @example
+ * import { describeStorageConformance } from "scaletune/testing";
+ * describeStorageConformance("my backend", async () => ({ storage: new MyStorage(), cleanup: async () => {} }));
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DuplicateStudyError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import type { Storage } from "../storage/storage.js";
+
+export interface StorageFixture {
+  storage: Storage;
+  cleanup(): Promise<void>;
+}
+
+async function withStorage(factory: () => Promise<StorageFixture>, body: (storage: Storage) => Promise<void>): Promise<void> {
+  const fixture = await factory();
+  try {
+    await body(fixture.storage);
+  } finally {
+    await fixture.storage.close();
+    await fixture.cleanup();
+  }
+}
+
+const floatX = { type: "float", low: 0, high: 1, log: false, step: null } as const;
+
+export function describeStorageConformance(name: string, factory: () => Promise<StorageFixture>): void {
+  const test = (title: string, body: (storage: Storage) => Promise<void>) => it(title, () => withStorage(factory, body));
+
+  describe(`storage conformance: ${name}`, () => {
+    test("creates, finds, lists and deletes studies", async (s) => {
+      const a = await s.createStudy("a", ["minimize"]);
+      const b = await s.createStudy("b", ["maximize", "minimize"]);
+      assert.notEqual(a.id, b.id);
+      assert.deepEqual((await s.findStudy("b"))?.directions, ["maximize", "minimize"]);
+      assert.equal(await s.findStudy("missing"), null);
+      await assert.rejects(s.createStudy("a", ["minimize"]), DuplicateStudyError);
+      assert.deepEqual((await s.listStudies()).map((x) => x.name).sort(), ["a", "b"]);
+      await s.createTrial(a.id, { state: "running", now: 1 });
+      await s.deleteStudy(a.id);
+      assert.equal(await s.findStudy("a"), null);
+      assert.deepEqual((await s.listStudies()).map((x) => x.name), ["b"]);
+      await assert.rejects(s.readChanges(a.id, 0), StudyNotFoundError);
+    });
+
+    test("numbers trials densely per study and stores their fields", async (s) => {
+      const a = await s.createStudy("a", ["minimize"]);
+      const b = await s.createStudy("b", ["minimize"]);
+      const numbers = [];
+      for (let i = 0; i < 5; i++) numbers.push((await s.createTrial(i % 2 ? a.id : b.id, { state: "running", now: 1000 + i })).number);
+      assert.deepEqual(numbers, [0, 0, 1, 1, 2]);
+      const t = await s.createTrial(a.id, {
+        state: "running",
+        now: 42,
+        params: { x: 0.1 + 0.2 },
+        distributions: { x: floatX },
+        userAttrs: { note: "ünïcode ✓", nested: { list: [1, null, true] } },
+      });
+      assert.equal(t.state, "running");
+      assert.equal(t.startedAt, 42);
+      assert.equal(t.params.x, 0.30000000000000004);
+      assert.deepEqual(t.userAttrs, { note: "ünïcode ✓", nested: { list: [1, null, true] } });
+    });
+
+    test("updates a running trial and refuses to change a finished one", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const t = await s.createTrial(study.id, { state: "running", now: 1 });
+      await s.updateTrial(t.id, { params: { x: 0.5 }, distributions: { x: floatX } });
+      await s.updateTrial(t.id, { userAttrs: { k: 1 }, intermediate: [{ metric: "", step: 0, value: 3 }, { metric: "", step: 1, value: NaN }] });
+      await s.updateTrial(t.id, { finish: { state: "complete", values: [1.5], failReason: null, at: 9 } });
+      const [stored] = (await s.readChanges(study.id, 0)).trials;
+      assert.equal(stored?.state, "complete");
+      assert.deepEqual(stored?.values, [1.5]);
+      assert.deepEqual(stored?.params, { x: 0.5 });
+      assert.deepEqual(stored?.userAttrs, { k: 1 });
+      assert.equal(stored?.completedAt, 9);
+      const curve = (await s.readChanges(study.id, 0)).intermediate;
+      assert.deepEqual(curve.map((r) => [r.step, r.value]), [[0, 3], [1, NaN]]);
+      await assert.rejects(s.updateTrial(t.id, { userAttrs: { k: 2 } }), TrialStateError);
+      await assert.rejects(s.updateTrial(t.id, { finish: { state: "failed", values: null, failReason: "x", at: 10 } }), TrialStateError);
+    });
+
+    test("returns only what changed since a cursor", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const t0 = await s.createTrial(study.id, { state: "running", now: 1 });
+      const t1 = await s.createTrial(study.id, { state: "running", now: 1 });
+      const first = await s.readChanges(study.id, 0);
+      assert.equal(first.trials.length, 2);
+      const idle = await s.readChanges(study.id, first.cursor);
+      assert.deepEqual([idle.trials.length, idle.intermediate.length, idle.attrs.length], [0, 0, 0]);
+      assert.equal(idle.cursor, first.cursor);
+      await s.updateTrial(t1.id, { intermediate: [{ metric: "", step: 5, value: 0.25 }] });
+      await s.setStudyAttrs(study.id, "system", { sampler: "random" });
+      const next = await s.readChanges(study.id, first.cursor);
+      assert.deepEqual(next.trials.map((t) => t.id), [t1.id]);
+      assert.deepEqual(next.intermediate.map((r) => [r.trialId, r.step, r.value]), [[t1.id, 5, 0.25]]);
+      assert.deepEqual(next.attrs, [{ kind: "system", key: "sampler", value: "random" }]);
+      assert.ok(next.cursor > first.cursor);
+      await s.updateTrial(t0.id, { finish: { state: "failed", values: null, failReason: "boom", at: 2 } });
+      const last = await s.readChanges(study.id, next.cursor);
+      assert.deepEqual(last.trials.map((t) => [t.id, t.state, t.failReason]), [[t0.id, "failed", "boom"]]);
+      assert.equal(last.intermediate.length, 0);
+    });
+
+    test("starts waiting trials in number order, each once", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      assert.equal(await s.startWaitingTrial(study.id, 5), null);
+      await s.createTrial(study.id, { state: "waiting", now: 1, systemAttrs: { fixed_params: { x: 1 } } });
+      await s.createTrial(study.id, { state: "running", now: 1 });
+      await s.createTrial(study.id, { state: "waiting", now: 1 });
+      const started = await Promise.all([s.startWaitingTrial(study.id, 7), s.startWaitingTrial(study.id, 7), s.startWaitingTrial(study.id, 7)]);
+      assert.deepEqual(started.map((t) => t?.number ?? null).sort(), [0, 2, null].sort());
+      const first = started.find((t) => t?.number === 0)!;
+      assert.equal(first.state, "running");
+      assert.equal(first.startedAt, 7);
+      assert.deepEqual(first.systemAttrs, { fixed_params: { x: 1 } });
+    });
+
+    test("claims a key exactly once", async (s) => {
+      const a = await s.createStudy("a", ["minimize"]);
+      const b = await s.createStudy("b", ["minimize"]);
+      const results = await Promise.all([s.claim(a.id, "grid:1"), s.claim(a.id, "grid:1"), s.claim(b.id, "grid:1")]);
+      assert.deepEqual(results, [true, false, true]);
+      assert.equal(await s.claim(a.id, "grid:2"), true);
+    });
+
+    test("fails stale running trials once, and heartbeats keep trials alive", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const stale = await s.createTrial(study.id, { state: "running", now: 100 });
+      const alive = await s.createTrial(study.id, { state: "running", now: 100 });
+      const done = await s.createTrial(study.id, { state: "running", now: 100 });
+      await s.updateTrial(done.id, { finish: { state: "complete", values: [1], failReason: null, at: 150 } });
+      await s.heartbeat([alive.id], 500);
+      const failed = await s.failStaleTrials(study.id, 400, 600, "no heartbeat");
+      assert.deepEqual(failed.map((t) => [t.id, t.state, t.failReason, t.completedAt]), [[stale.id, "failed", "no heartbeat", 600]]);
+      assert.deepEqual(await s.failStaleTrials(study.id, 400, 600, "no heartbeat"), []);
+      const states = new Map((await s.readChanges(study.id, 0)).trials.map((t) => [t.id, t.state]));
+      assert.deepEqual([states.get(stale.id), states.get(alive.id), states.get(done.id)], ["failed", "running", "complete"]);
+    });
+
+    test("summarises studies: counts per state and best value by direction", async (s) => {
+      const min = await s.createStudy("min", ["minimize"]);
+      const max = await s.createStudy("max", ["maximize"]);
+      for (const [study, values] of [[min, [3, 1, 2]], [max, [3, 1, 2]]] as const) {
+        for (const v of values) {
+          const t = await s.createTrial(study.id, { state: "running", now: 1 });
+          await s.updateTrial(t.id, { finish: { state: "complete", values: [v], failReason: null, at: 2 } });
+        }
+        const f = await s.createTrial(study.id, { state: "running", now: 1 });
+        await s.updateTrial(f.id, { finish: { state: "failed", values: null, failReason: "x", at: 3 } });
+        await s.createTrial(study.id, { state: "waiting", now: 1 });
+      }
+      const byName = new Map((await s.listStudies()).map((x) => [x.name, x]));
+      assert.deepEqual(byName.get("min")?.bestValues, [1]);
+      assert.deepEqual(byName.get("max")?.bestValues, [3]);
+      assert.deepEqual(byName.get("min")?.counts, { waiting: 1, running: 0, complete: 3, pruned: 0, failed: 1 });
+      assert.equal(byName.get("min")?.lastActivityAt, 3);
+    });
+  });
+}
