@@ -9,9 +9,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { containsInternal, type Distribution } from "../space/distributions.js";
 import type { Sampler } from "../samplers/sampler.js";
-import { createStudy } from "../study/api.js";
+import { createStudy, loadStudy } from "../study/api.js";
 import type { Trial } from "../study/trial.js";
 import type { ParamValue } from "../study/types.js";
+import { tempDir } from "./temp.js";
 
 /** Every kind of parameter the library offers, suggested in a fixed order. */
 function mixedObjective(trial: Trial): number {
@@ -29,6 +30,24 @@ async function paramsOf(sampler: Sampler, trials: number, objective: (t: Trial) 
   const study = await createStudy({ sampler, warn: () => {} });
   await study.optimize(objective, { nTrials: trials });
   return study.trials();
+}
+
+/** Runs `first` trials, closes the study, loads it in a new study object with a new sampler, and runs `then` more. */
+async function resumedParams(factory: (seed: number) => Sampler, seed: number, first: number, then: number) {
+  const dir = tempDir("scaletune-resume-");
+  try {
+    const storage = `sqlite:${dir.file("resume.db")}`;
+    const before = await createStudy({ name: "resume", storage, sampler: factory(seed), warn: () => {} });
+    await before.optimize(mixedObjective, { nTrials: first });
+    await before.close();
+    const after = await loadStudy({ name: "resume", storage, sampler: factory(seed), warn: () => {} });
+    await after.optimize(mixedObjective, { nTrials: then });
+    const params = after.trials().map((t) => t.params);
+    await after.close();
+    return params;
+  } finally {
+    dir.remove();
+  }
 }
 
 export function describeSamplerConformance(name: string, factory: (seed: number) => Sampler): void {
@@ -57,6 +76,11 @@ export function describeSamplerConformance(name: string, factory: (seed: number)
       const c = (await paramsOf(factory(12), 25)).map((t) => t.params);
       assert.deepEqual(a, b);
       assert.notDeepEqual(a, c);
+    });
+
+    it("continues a resumed study exactly as if it had never stopped (sampler state is restored)", async () => {
+      const uninterrupted = (await paramsOf(factory(5), 45)).map((t) => t.params);
+      assert.deepEqual(await resumedParams(factory, 5, 30, 15), uninterrupted);
     });
 
     it("handles conditional, define-by-run parameters", async () => {
