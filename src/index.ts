@@ -22,6 +22,16 @@ export type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./samp
 export { RandomSampler } from "./samplers/random.js";
 export { GridSampler } from "./samplers/grid.js";
 export { SobolSampler } from "./samplers/sobol.js";
+export { TPESampler } from "./samplers/tpe/tpe.js";
+export type { TPESamplerOptions } from "./samplers/tpe/tpe.js";
+export { GPSampler } from "./samplers/gp/sampler.js";
+export type { GPSamplerOptions } from "./samplers/gp/sampler.js";
+export { CmaEsSampler } from "./samplers/cmaes/sampler.js";
+export type { CmaEsSamplerOptions, CmaEsState } from "./samplers/cmaes/sampler.js";
+export { CrossEntropySampler } from "./samplers/cross-entropy.js";
+export type { CrossEntropySamplerOptions } from "./samplers/cross-entropy.js";
+export { AutoSampler, AUTO_HISTORY_ATTR } from "./samplers/auto.js";
+export type { AutoSamplerOptions, AutoDelegates, AutoChoice } from "./samplers/auto.js";
 export { samplerByName, SAMPLER_NAMES } from "./samplers/registry.js";
 export type { Pruner } from "./pruners/pruner.js";
 export { NopPruner } from "./pruners/pruner.js";

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ScaletuneError } from "../errors.js";
+import { registerBench } from "./commands/bench.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRun } from "./commands/run.js";
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerDemo(program);
   registerRun(program);
   registerInspect(program);
+  registerBench(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

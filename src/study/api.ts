@@ -3,7 +3,7 @@
  */
 import { ConfigError, DuplicateStudyError, StudyNotFoundError } from "../errors.js";
 import { NopPruner, type Pruner } from "../pruners/pruner.js";
-import { RandomSampler } from "../samplers/random.js";
+import { AutoSampler } from "../samplers/auto.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { openStorage, type StorageInput } from "../storage/open.js";
 import type { Storage, StudyRecord, StudySummary } from "../storage/storage.js";
@@ -59,7 +59,7 @@ function generatedName(): string {
 
 async function attach(storage: Storage, options: StudyRuntimeOptions, record: StudyRecord): Promise<Study> {
   const study = new Study(storage, record, {
-    sampler: options.sampler ?? new RandomSampler(),
+    sampler: options.sampler ?? new AutoSampler(),
     pruner: options.pruner ?? new NopPruner(),
     ...(options.heartbeat && { heartbeat: options.heartbeat }),
     ...(options.warn && { warn: options.warn }),

@@ -252,7 +252,7 @@ describe("study: storage life cycle", () => {
     assert.equal(loaded.bestValue, study.bestValue);
     assert.deepEqual(loaded.directions, ["maximize"]);
     assert.equal(loaded.userAttrs.dataset, "digits");
-    assert.equal(loaded.systemAttrs.sampler, "random");
+    assert.equal(loaded.systemAttrs.sampler, "auto");
     await assert.rejects(createStudy({ name: "mine", storage }), /already exists/);
     const again = await createStudy({ name: "mine", storage, loadIfExists: true });
     assert.equal(again.trials().length, 10);

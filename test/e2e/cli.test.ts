@@ -176,7 +176,7 @@ describe("scaletune CLI", () => {
     ["a missing objective file", ["run", "missing.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /objective file missing\.mjs does not exist/],
     ["a file without a default export", ["run", "no-default.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /has no default export function/],
     ["a file with a syntax error", ["run", "broken.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /cannot load objective file broken\.mjs/],
-    ["an unknown sampler", ["run", "quadratic.mjs", "--study", "x", "--sampler", "nope", "--storage", "sqlite:bad.db"], /unknown sampler "nope"; choose one of: random, sobol, grid/],
+    ["an unknown sampler", ["run", "quadratic.mjs", "--study", "x", "--sampler", "nope", "--storage", "sqlite:bad.db"], /unknown sampler "nope"; choose one of: auto, tpe, /],
     ["a bad storage URL", ["run", "quadratic.mjs", "--study", "x", "--storage", "redis://x"], /unrecognised storage URL "redis:\/\/x"; use sqlite:<path>/],
     ["a storage in a missing directory", ["studies", "--storage", "sqlite:/no/such/dir/x.db"], /no scaletune storage at \/no\/such\/dir\/x\.db/],
     ["a study that does not exist", ["best", "--study", "ghost", "--storage", "sqlite:bad.db"], /study "ghost" does not exist in sqlite:bad\.db/],

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { digitsObjective, demoSplit, suggestMlpConfig } from "../../demo/digits-objective.js";
 import { initBackend, trainMlp } from "../../demo/mlp-trainer.js";
+import { SAMPLER_NAMES } from "../../samplers/registry.js";
 import { FixedTrial } from "../../study/trial.js";
 import { formatValue } from "../format.js";
 import { DEFAULT_STORAGE, integer, positiveInt } from "../options.js";
@@ -65,7 +66,7 @@ export function registerDemo(program: Command): void {
     .option("--trials <n>", "number of trials", positiveInt, 40)
     .option("--storage <url>", "storage URL", DEFAULT_STORAGE)
     .option("--study <name>", "study name", "digits-mlp")
-    .option("--sampler <name>", "random | sobol", "sobol")
+    .option("--sampler <name>", `${SAMPLER_NAMES.join(" | ")} (grid needs a grid: use run)`, "auto")
     .option("--seed <s>", "sampler seed", integer, 0)
     .option("--concurrency <k>", "trials trained at once", positiveInt, 1)
     .action(demo);

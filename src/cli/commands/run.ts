@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { ConfigError, SearchSpaceError } from "../../errors.js";
 import { GridSampler } from "../../samplers/grid.js";
-import { samplerByName } from "../../samplers/registry.js";
+import { SAMPLER_NAMES, samplerByName } from "../../samplers/registry.js";
 import { createStudy } from "../../study/api.js";
 import type { Study } from "../../study/study.js";
 import type { Direction, FrozenTrial } from "../../study/types.js";
@@ -151,7 +151,11 @@ export function registerRun(program: Command): void {
     .option("--trials <n>", "target number of finished trials in the study (resuming counts earlier ones)", positiveInt)
     .option("--timeout <seconds>", "start no new trial after this many seconds", positiveNumber)
     .option("--concurrency <k>", "trials evaluated at once in this process", positiveInt, 1)
-    .option("--sampler <name>", "random | sobol | grid (grid: export const grid = {...} from the file)", "random")
+    .option(
+      "--sampler <name>",
+      `${SAMPLER_NAMES.join(" | ")} (auto picks per study; grid: export const grid = {...} from the file)`,
+      "auto",
+    )
     .option("--seed <s>", "sampler seed (same seed, same sequence)", integer)
     .option("--direction <d>", "minimize | maximize (default: the file's `direction` export, else minimize)", direction)
     .option("--fail-fast", "stop at the first trial whose objective throws (default: record it and go on)")

@@ -1,0 +1,49 @@
+/**
+ * @module Order statistics and number formatting for benchmark summaries.
+ *
+ * Quantiles interpolate linearly between order statistics (numpy's default `percentile`, Hyndman & Fan type 7),
+ * and numbers print like Python's `{:.3g}`, so tables line up with the Optuna anchors' `summarize.py`.
+ */
+
+/** The q-quantile (0 ≤ q ≤ 1) of a non-empty list, linearly interpolated. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new RangeError("quantile of an empty list");
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const below = sorted[lo]!;
+  const above = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return below + (h - lo) * (above - below);
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("mean of an empty list");
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+export interface Quartiles {
+  readonly q25: number;
+  readonly median: number;
+  readonly q75: number;
+}
+
+export function quartiles(values: readonly number[]): Quartiles {
+  return { q25: quantile(values, 0.25), median: quantile(values, 0.5), q75: quantile(values, 0.75) };
+}
+
+/** Three significant digits, fixed or exponential as Python's `{:.3g}` chooses (`0.00594`, `792`, `1.44e+05`). */
+export function formatSignificant(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const [mantissa, exponentText] = value.toExponential(digits - 1).split("e") as [string, string];
+  const exponent = Number(exponentText);
+  const trim = (text: string) => (text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text);
+  if (exponent < -4 || exponent >= digits) {
+    return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return trim(value.toFixed(Math.max(0, digits - 1 - exponent)));
+}

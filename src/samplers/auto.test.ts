@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createStudy } from "../study/api.js";
+import type { Trial } from "../study/trial.js";
+import { AUTO_HISTORY_ATTR, AutoSampler, type AutoDelegates } from "./auto.js";
+import { describeSamplerConformance } from "../testing/sampler-conformance.js";
+import { RandomSampler } from "./random.js";
+
+/** Every delegate is a random sampler here: these tests are about which one is chosen, read from the trial tags. */
+const randomDelegates: AutoDelegates = {
+  sobol: (seed) => new RandomSampler({ seed }),
+  tpe: (seed) => new RandomSampler({ seed }),
+  gp: (seed) => new RandomSampler({ seed }),
+  cmaes: (seed) => new RandomSampler({ seed }),
+};
+
+async function choices(objective: (t: Trial) => number | number[], trials: number, directions = 1) {
+  const sampler = new AutoSampler({ delegates: randomDelegates, seed: 1, nStartupTrials: 5, gpMaxTrials: 12 });
+  const study = await createStudy({ sampler, directions: Array(directions).fill("minimize") });
+  await study.optimize(objective, { nTrials: trials });
+  return { tags: study.trials().map((t) => t.systemAttrs["auto:sampler"]), history: study.systemAttrs[AUTO_HISTORY_ATTR] };
+}
+
+describeSamplerConformance("auto", (seed) => new AutoSampler({ seed }));
+
+describe("auto sampler", () => {
+  it("starts with a quasi-random design, models numeric spaces with GP, then hands long runs to CMA-ES", async () => {
+    const { tags, history } = await choices((t) => t.suggestFloat("x", 0, 1) + t.suggestInt("n", 0, 9), 16);
+    assert.deepEqual(tags, [...Array(5).fill("sobol"), ...Array(7).fill("gp"), ...Array(4).fill("cmaes")]);
+    assert.deepEqual(
+      (history as { sampler: string; afterFinishedTrials: number }[]).map((h) => [h.sampler, h.afterFinishedTrials]),
+      [["sobol", 0], ["gp", 5], ["cmaes", 12]],
+    );
+  });
+
+  it("uses TPE for categorical, conditional and multi-objective studies", async () => {
+    const categorical = await choices((t) => t.suggestFloat("x", 0, 1) + (t.suggestCategorical("c", ["a", "b"]) === "a" ? 1 : 0), 8);
+    assert.deepEqual(categorical.tags.slice(5), ["tpe", "tpe", "tpe"]);
+    const conditional = await choices((t) => (t.suggestInt("k", 0, 1) === 0 ? t.suggestFloat("a", 0, 1) : t.suggestFloat("b", 0, 1)), 8);
+    assert.deepEqual(conditional.tags.slice(5), ["tpe", "tpe", "tpe"]);
+    const multi = await choices((t) => [t.suggestFloat("x", 0, 1), t.suggestFloat("y", 0, 1)], 8, 2);
+    assert.deepEqual(multi.tags.slice(5), ["tpe", "tpe", "tpe"]);
+    assert.match(JSON.stringify(multi.history), /multi-objective/);
+  });
+});

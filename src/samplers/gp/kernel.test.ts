@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { columnDistance, kernelValue, matern52, matern52Slope, scaledDistance } from "./kernel.js";
+
+describe("Matérn-5/2 kernel", () => {
+  it("has the textbook profile (1 + √5 r + 5r²/3)·e^{-√5 r}", () => {
+    assert.equal(matern52(0), 1);
+    assert.ok(Math.abs(matern52(1) - 0.5239941088318203) < 1e-15);
+    assert.ok(Math.abs(matern52(0.2) - 0.8583853627333655) < 1e-15);
+    assert.ok(matern52(400) < 1e-16);
+  });
+
+  it("has a slope in s = r² that matches finite differences, finite at s = 0", () => {
+    assert.equal(matern52Slope(0), -5 / 6);
+    for (const s of [1e-4, 0.05, 0.7, 3, 12]) {
+      const numeric = (matern52(s + 1e-7) - matern52(s - 1e-7)) / 2e-7;
+      assert.ok(Math.abs(matern52Slope(s) - numeric) < 1e-7, `s=${s}: ${matern52Slope(s)} vs ${numeric}`);
+    }
+  });
+
+  it("weights squared differences by 1/ℓ² per column and compares categorical columns by equality", () => {
+    const categorical = Uint8Array.from([0, 1]);
+    const a = Float64Array.from([0.2, 0.3]);
+    const b = Float64Array.from([0.6, 0.7]);
+    assert.ok(Math.abs(columnDistance(a, 0, b, 0, 0, 2, categorical) - 0.16) < 1e-15);
+    assert.equal(columnDistance(a, 0, b, 0, 1, 2, categorical), 1);
+    assert.equal(columnDistance(a, 0, a, 0, 1, 2, categorical), 0);
+    const weights = Float64Array.from([1 / 0.25, 1 / 4]);
+    assert.ok(Math.abs(scaledDistance(a, 0, b, 0, weights, categorical) - (0.16 / 0.25 + 1 / 4)) < 1e-15);
+    const params = { lengthscales: Float64Array.from([0.5, 2]), signalVariance: 3, noiseVariance: 0.1 };
+    assert.ok(Math.abs(kernelValue(a, b, params, categorical) - 3 * matern52(0.64 + 0.25)) < 1e-15);
+    assert.equal(kernelValue(a, a, params, categorical), 3, "k(x, x) = σ²_f (noise is not part of the kernel)");
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * @module Gaussian-process Bayesian optimisation: the most sample-efficient sampler for small numeric budgets.
+ *
+ * Each proposal fits a GP (Matérn-5/2 with one lengthscale per parameter, see `kernel.ts`) to the complete
+ * trials in the relative search space (values turned into minimisation, power-transformed and standardised by
+ * `output-transform.ts`) and proposes the maximiser of log expected improvement (`acquisition.ts`). Running
+ * trials of other workers enter as fantasy observations (their posterior mean, but no better than the average
+ * observation), so parallel proposals spread out. Parameters outside the relative space (conditional ones) and
+ * the first `nStartupTrials` trials are sampled uniformly at random. Categorical parameters are compared by
+ * equality in the kernel (same choice or not), so the order of the choices means nothing. Multi-objective
+ * studies are not modelled: their trials are sampled at random, with one warning.
+ *
+ * Hyperparameter fits warm-start from the previous fit, which is what keeps them cheap as data grow. To stay
+ * reproducible on resume and across workers, the previous fit is not process memory: each fit is stored on the
+ * trial being created (system attribute `gp:kernel`), and the next fit starts from the one stored on the
+ * highest-numbered complete trial. A proposal is thus a function of the seed, the trial number, the complete
+ * trials (values, parameters and stored fits) and the running trials' parameters.
+ */
+import { ConfigError } from "../../errors.js";
+import { Rng, hashString } from "../../math/random.js";
+import { sameDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
+import { unitToInternal } from "../../space/transform.js";
+import type { FrozenTrial } from "../../study/types.js";
+import { IntersectionSearchSpace } from "../search-space.js";
+import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sampler.js";
+import { LogExpectedImprovement, maximizeAcquisition } from "./acquisition.js";
+import { fitKernel, type TrainingData } from "./hyperparameters.js";
+import { GPInputSpace } from "./input-space.js";
+import { gaussianizeOutputs } from "./output-transform.js";
+import { GaussianProcess } from "./posterior.js";
+
+export interface GPSamplerOptions {
+  /** Seed of every random choice (default: a random seed). */
+  seed?: number;
+  /** Complete trials sampled at random before the GP takes over (default 10). */
+  nStartupTrials?: number;
+  /**
+   * The objective returns the same value for the same parameters (default false). Fixes the noise at a tiny
+   * value instead of fitting it, so the GP interpolates the observations.
+   */
+  deterministicObjective?: boolean;
+}
+
+/** Trial system attribute holding the hyperparameters fitted when the trial was proposed. */
+const FIT_ATTR = "gp:kernel";
+const ACQUISITION_STREAM = hashString("gp/acquisition");
+/** How many of the best observations the acquisition search perturbs. */
+const ANCHORS = 5;
+/** Above this many observations a fit starts from the previous fit alone, not also from the default point. */
+const COLD_START_LIMIT = 100;
+
+interface Model {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly input: GPInputSpace;
+  readonly gp: GaussianProcess;
+  readonly theta: Float64Array;
+  /** Lowest standardised observation. */
+  readonly best: number;
+  /** The best few observed points, best first: where the acquisition search looks closely. */
+  readonly anchors: readonly Float64Array[];
+}
+
+export class GPSampler implements Sampler {
+  readonly name = "gp";
+  readonly seed: number;
+  readonly nStartupTrials: number;
+  readonly deterministicObjective: boolean;
+  private readonly searchSpace = new IntersectionSearchSpace();
+  /** The last model built: reused while the complete trials are unchanged (identical to a rebuild). */
+  private cached: Model | null = null;
+
+  constructor(options: GPSamplerOptions = {}) {
+    const startup = options.nStartupTrials ?? 10;
+    if (!Number.isInteger(startup) || startup < 0) {
+      throw new ConfigError(`GPSampler: nStartupTrials must be a non-negative integer (got ${startup})`);
+    }
+    this.seed = options.seed ?? Rng.randomSeed();
+    this.nStartupTrials = startup;
+    this.deterministicObjective = options.deterministicObjective ?? false;
+  }
+
+  /** Fits the model before the trial exists, so that the fit can be stored with it for the next fit to start from. */
+  async reserve(study: StudyView): Promise<TrialReservation> {
+    if (study.directions.length !== 1) return {};
+    const model = this.model(study, this.searchSpace.compute(study));
+    if (!model) return {};
+    return { systemAttrs: { [FIT_ATTR]: { space: model.fingerprint, theta: [...model.theta] } } };
+  }
+
+  inferRelativeSearchSpace(study: StudyView, _trial: SamplingTrial): SearchSpace {
+    if (study.directions.length !== 1) {
+      study.warn("gp: multi-objective studies are not supported by GPSampler; their trials are sampled at random");
+      return {};
+    }
+    return this.searchSpace.compute(study);
+  }
+
+  async sampleRelative(study: StudyView, trial: SamplingTrial, space: SearchSpace): Promise<Record<string, number>> {
+    const model = this.model(study, space);
+    if (!model) return {};
+    const pending = pendingPoints(study, trial, space, model.input);
+    // A pending point counts as no better than the average observation (0 after standardisation): believing the
+    // posterior mean alone lets a second worker propose a point a hair away from the first near the optimum.
+    const gp = model.gp.withFantasies(pending.points, pending.count, 0);
+    const acquisition = new LogExpectedImprovement(gp, model.best);
+    const { point } = maximizeAcquisition(acquisition, model.input, {
+      seed: Rng.stream(this.seed, trial.number, ACQUISITION_STREAM).nextUint32(),
+      anchors: model.anchors,
+    });
+    return model.input.decode(point);
+  }
+
+  /** Each value depends only on (seed, trial number, parameter name): reproducible whatever the concurrency. */
+  sampleIndependent(_study: StudyView, trial: SamplingTrial, name: string, distribution: Distribution): number {
+    return unitToInternal(distribution, Rng.stream(this.seed, trial.number, hashString(name)).random());
+  }
+
+  /** The GP of the complete trials in `space`, or null while there are too few of them (or no space). */
+  private model(study: StudyView, space: SearchSpace): Model | null {
+    const names = Object.keys(space);
+    if (names.length === 0) return null;
+    const complete = study.trials({ states: ["complete"] }).filter((t) => inSpace(t, space));
+    if (complete.length < Math.max(1, this.nStartupTrials)) return null;
+    const fingerprint = hashString(JSON.stringify(names.sort().map((name) => [name, space[name]]))).toString(16);
+    const key = `${fingerprint}:${complete.map((t) => t.id).join(",")}`;
+    if (this.cached?.key === key) return this.cached;
+
+    const input = new GPInputSpace(space);
+    const data = trainingData(complete, input, study.directions[0] === "maximize" ? -1 : 1);
+    const fit = fitKernel(data, {
+      deterministic: this.deterministicObjective,
+      warmStart: storedFit(complete, fingerprint),
+      onlyWarmStart: data.n > COLD_START_LIMIT,
+    });
+    const ranked = Array.from({ length: data.n }, (_, i) => i).sort((a, b) => data.y[a]! - data.y[b]! || a - b);
+    this.cached = {
+      key,
+      fingerprint,
+      input,
+      gp: new GaussianProcess(data, fit.params),
+      theta: fit.theta,
+      best: data.y[ranked[0]!]!,
+      anchors: ranked.slice(0, ANCHORS).map((i) => data.x.slice(i * data.dim, (i + 1) * data.dim)),
+    };
+    return this.cached;
+  }
+}
+
+function inSpace(trial: FrozenTrial, space: SearchSpace): boolean {
+  for (const [name, distribution] of Object.entries(space)) {
+    const own = trial.distributions[name];
+    if (trial.internalParams[name] === undefined || !own || !sameDistribution(own, distribution)) return false;
+  }
+  return true;
+}
+
+/** Unit-box inputs and Gaussianised outputs (`sign` -1 turns maximisation into minimisation). */
+function trainingData(trials: readonly FrozenTrial[], input: GPInputSpace, sign: number): TrainingData {
+  const n = trials.length;
+  const x = new Float64Array(n * input.dim);
+  trials.forEach((t, i) => x.set(input.encode(t.internalParams), i * input.dim));
+  const y = gaussianizeOutputs(trials.map((t) => sign * t.value!));
+  return { x, y, n, dim: input.dim, categorical: input.categorical };
+}
+
+/** The hyperparameters stored on the highest-numbered complete trial fitted in this space, if any. */
+function storedFit(complete: readonly FrozenTrial[], fingerprint: string): Float64Array | null {
+  for (let i = complete.length - 1; i >= 0; i--) {
+    const stored = complete[i]!.systemAttrs[FIT_ATTR] as { space?: unknown; theta?: unknown } | undefined;
+    if (stored?.space !== fingerprint || !Array.isArray(stored.theta)) continue;
+    if (stored.theta.every((v) => typeof v === "number" && Number.isFinite(v))) return Float64Array.from(stored.theta as number[]);
+  }
+  return null;
+}
+
+/** Unit-box points of other workers' running trials that have every parameter of the space, by trial number. */
+function pendingPoints(study: StudyView, trial: SamplingTrial, space: SearchSpace, input: GPInputSpace): { points: Float64Array; count: number } {
+  const running = study.trials({ states: ["running"] }).filter((t) => t.id !== trial.id && inSpace(t, space));
+  const points = new Float64Array(running.length * input.dim);
+  running.forEach((t, i) => points.set(input.encode(t.internalParams), i * input.dim));
+  return { points, count: running.length };
+}
