@@ -9,19 +9,8 @@
  * deterministic given the trial's values and number, and must not swallow exceptions thrown by `suggest…()`.
  */
 import { SearchSpaceError } from "../errors.js";
-import {
-  categoricalDistribution,
-  containsInternal,
-  describeDistribution,
-  floatDistribution,
-  intDistribution,
-  sameDistribution,
-  toExternal,
-  type CategoricalChoice,
-  type Distribution,
-  type RangeOptions,
-} from "../space/distributions.js";
-import type { ParamValue } from "../study/types.js";
+import { containsInternal, describeDistribution, sameDistribution, type Distribution } from "../space/distributions.js";
+import { FixedTrial } from "../study/trial.js";
 import type { BenchObjective, BenchTrial } from "./problem.js";
 
 /** Chooses a value for a parameter the objective asked for; returns its internal value (categorical: choice index). */
@@ -45,28 +34,19 @@ interface Known {
   readonly internal: number;
 }
 
-class ReplayTrial implements BenchTrial {
+/** A fixed trial whose values are the ones obtained so far; the first unknown parameter stops the objective. */
+class ReplayTrial extends FixedTrial implements BenchTrial {
   /** Set when this run of the objective was stopped; any later suggestion re-throws it. */
   stop: MissingParameter | null = null;
 
   constructor(
-    readonly number: number,
+    number: number,
     private readonly known: ReadonlyMap<string, Known>,
-  ) {}
-
-  suggestFloat(name: string, low: number, high: number, options?: RangeOptions): number {
-    return this.suggest(name, floatDistribution(name, low, high, options)) as number;
+  ) {
+    super({}, number);
   }
 
-  suggestInt(name: string, low: number, high: number, options?: RangeOptions): number {
-    return this.suggest(name, intDistribution(name, low, high, options)) as number;
-  }
-
-  suggestCategorical<const T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
-    return this.suggest(name, categoricalDistribution(name, choices)) as T;
-  }
-
-  private suggest(name: string, distribution: Distribution): ParamValue {
+  protected override resolve(name: string, distribution: Distribution): number {
     if (this.stop) throw this.stop;
     const known = this.known.get(name);
     if (!known) throw (this.stop = new MissingParameter(name, distribution));
@@ -76,7 +56,7 @@ class ReplayTrial implements BenchTrial {
           `in the same trial; use one range per name`,
       );
     }
-    return toExternal(distribution, known.internal);
+    return known.internal;
   }
 }
 

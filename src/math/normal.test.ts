@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { erfc, logH, logHDerivative, normalCdf, normalPdf } from "./normal.js";
+import { erfc, logH, logHDerivative, logNormalMass, normalCdf, normalPdf, normalQuantile, normalUpperTail } from "./normal.js";
 
 function assertRelative(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
@@ -26,13 +26,59 @@ describe("standard normal", () => {
     assert.equal(erfc(0), 1);
     assert.equal(erfc(40), 0);
     assert.equal(erfc(-40), 2);
+    assert.equal(erfc(Infinity), 0);
+    assert.ok(Number.isNaN(erfc(NaN)));
   });
 
-  it("gives Φ and φ with the textbook values", () => {
-    assertRelative(normalCdf(1.959963984540054), 0.975, 1e-14, "Φ(1.96)");
+  it("gives Φ and φ with the textbook values, including far tails", () => {
+    assert.equal(normalCdf(0), 0.5);
+    assertRelative(normalCdf(1), 0.8413447460685429, 1e-15, "Φ(1)");
+    assertRelative(normalCdf(1.96), 0.9750021048517795, 1e-15, "Φ(1.96)");
+    assertRelative(normalCdf(1.959963984540054), 0.975, 1e-14, "Φ(1.959963984540054)");
     assertRelative(normalCdf(-1), 0.15865525393145705, 1e-14, "Φ(-1)");
+    assertRelative(normalCdf(-2.5), 0.006209665325776132, 1e-13, "Φ(-2.5)");
+    assertRelative(normalCdf(-3), 0.0013498980316300946, 1e-14, "Φ(-3)");
+    assertRelative(normalCdf(-5), 2.866515718791939e-7, 1e-14, "Φ(-5)");
     assertRelative(normalCdf(-10), 7.619853024160527e-24, 1e-13, "Φ(-10)");
+    assert.equal(normalCdf(40), 1);
+    assert.equal(normalCdf(-Infinity), 0);
+    assert.equal(normalCdf(Infinity), 1);
     assertRelative(normalPdf(0), 1 / Math.sqrt(2 * Math.PI), 1e-15, "φ(0)");
+  });
+
+  it("is continuous at z = 0, where Φ switches from the lower tail to 1 − the upper tail", () => {
+    assert.ok(Math.abs(normalCdf(1e-12) - normalCdf(-1e-12) - 2e-12 * normalPdf(0)) < 1e-15);
+  });
+
+  it("gives upper tails with their relative precision deep into the tail", () => {
+    const table: [number, number][] = [
+      [0, 0.5],
+      [1, 0.15865525393145707],
+      [2.5, 0.006209665325776132],
+      [5, 2.866515718791939e-7],
+      [10, 7.619853024160527e-24],
+      [30, 4.906713927148187e-198],
+    ];
+    for (const [z, expected] of table) assertRelative(normalUpperTail(z), expected, 1e-12, `Q(${z})`);
+    assert.equal(normalUpperTail(Infinity), 0);
+  });
+
+  it("gives the log-probability of an interval, even where both ends lie far in one tail", () => {
+    assert.ok(Math.abs(logNormalMass(-1, 2) - Math.log(0.8185946141203637)) < 1e-13);
+    // The probabilities of the ends underflow here (40-digit reference value).
+    assert.ok(Math.abs(logNormalMass(40, 41) - -804.60844201375378817) < 1e-9);
+    assert.ok(Math.abs(logNormalMass(-41, -40) - -804.60844201375378817) < 1e-9);
+  });
+
+  it("inverts Φ to full precision", () => {
+    assertRelative(normalQuantile(0.975), 1.959963984540054, 1e-14, "Φ⁻¹(0.975)");
+    assertRelative(normalQuantile(0.99), 2.3263478740408408, 1e-14, "Φ⁻¹(0.99)");
+    assertRelative(normalQuantile(0.001), -3.090232306167813, 1e-14, "Φ⁻¹(0.001)");
+    assert.equal(normalQuantile(0.5), 0);
+    for (const p of [1e-300, 1e-10, 0.02, 0.3, 0.7, 0.98, 1 - 1e-12]) assertRelative(normalCdf(normalQuantile(p)), p, 1e-12, `Φ(Φ⁻¹(${p}))`);
+    assert.equal(normalQuantile(0), -Infinity);
+    assert.equal(normalQuantile(1), Infinity);
+    assert.throws(() => normalQuantile(1.5), /probability in \[0, 1\]/);
   });
 });
 

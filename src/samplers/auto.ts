@@ -92,6 +92,7 @@ export class AutoSampler implements Sampler {
   private readonly nStartupTrials: number;
   private readonly gpMaxTrials: number;
   private readonly instances = new Map<AutoChoice, Sampler>();
+  private readonly shape = new SpaceShape();
 
   private readonly delegates: AutoDelegates;
 
@@ -107,7 +108,7 @@ export class AutoSampler implements Sampler {
     const finished = study.trials({ states: ["complete", "pruned"] });
     if (finished.length < this.nStartupTrials) return { choice: "sobol", reason: "initial quasi-random design" };
     if (study.directions.length > 1) return { choice: "tpe", reason: "multi-objective study" };
-    const shape = spaceShape(finished);
+    const shape = this.shape.update(finished);
     if (shape.conditional) return { choice: "tpe", reason: "conditional search space" };
     if (shape.categorical) return { choice: "tpe", reason: "categorical parameters" };
     if (finished.length < this.gpMaxTrials) return { choice: "gp", reason: `numeric space, fewer than ${this.gpMaxTrials} trials` };
@@ -175,11 +176,22 @@ function isChoice(value: JsonValue | undefined): value is AutoChoice {
   return value === "sobol" || value === "tpe" || value === "gp" || value === "cmaes";
 }
 
-/** Whether the finished trials' parameters vary between trials, and whether any is categorical. */
-function spaceShape(finished: readonly FrozenTrial[]): { conditional: boolean; categorical: boolean } {
-  const signature = (t: FrozenTrial) => Object.keys(t.distributions).sort().join("\u0000");
-  const first = signature(finished[0]!);
-  const conditional = finished.some((t) => signature(t) !== first);
-  const categorical = finished.some((t) => Object.values(t.distributions).some((d) => d.type === "categorical"));
-  return { conditional, categorical };
+/** Whether the finished trials' parameters vary between trials, and whether any is categorical; incremental. */
+class SpaceShape {
+  conditional = false;
+  categorical = false;
+  private signature: string | null = null;
+  private readonly seen = new Set<number>();
+
+  update(finished: readonly FrozenTrial[]): this {
+    for (const trial of finished) {
+      if (this.seen.has(trial.id)) continue;
+      this.seen.add(trial.id);
+      const signature = Object.keys(trial.distributions).sort().join("\u0000");
+      this.signature ??= signature;
+      this.conditional ||= signature !== this.signature;
+      this.categorical ||= Object.values(trial.distributions).some((d) => d.type === "categorical");
+    }
+    return this;
+  }
 }

@@ -18,7 +18,7 @@ import { Rng, hashString } from "../math/random.js";
 import { cardinality, type Distribution } from "../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../space/transform.js";
 import type { FrozenTrial } from "../study/types.js";
-import { normalCdf, normalQuantile } from "./cmaes/normal.js";
+import { normalCdf, normalQuantile } from "../math/normal.js";
 import type { Sampler, SamplingTrial, StudyView } from "./sampler.js";
 
 export interface CrossEntropySamplerOptions {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { symmetricEigen } from "../../math/eigen.js";
+import { normalCdf } from "../../math/normal.js";
 import { Rng } from "../../math/random.js";
 import { CmaEs, defaultPopsize, type CmaEsConfig, type DiscreteAxis } from "./cma-es.js";
-import { normalCdf } from "./normal.js";
 
 /** K equal cells of [0, 1], as the shared transform lays out an integer range. */
 function grid(cells: number): DiscreteAxis {

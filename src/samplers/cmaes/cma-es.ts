@@ -11,8 +11,8 @@
  * mean's cell at least α = 1/(nλ), so the search never freezes on one grid value while it is still improving.
  */
 import { symmetricEigen } from "../../math/eigen.js";
+import { normalCdf, normalQuantile } from "../../math/normal.js";
 import type { Rng } from "../../math/random.js";
-import { normalCdf, normalQuantile } from "./normal.js";
 
 /** A discrete axis of the box: grid values own consecutive cells of [0, 1]. */
 export interface DiscreteAxis {

@@ -6,7 +6,8 @@ import type { Trial } from "../../study/trial.js";
 import { describeSamplerConformance } from "../../testing/sampler-conformance.js";
 import { RandomSampler } from "../random.js";
 import type { Sampler } from "../sampler.js";
-import { TPESampler, defaultGamma, defaultWeights, paretoOrder } from "./tpe.js";
+import { paretoOrder } from "./pareto.js";
+import { TPESampler, defaultGamma, defaultWeights } from "./tpe.js";
 
 describeSamplerConformance("tpe", (seed) => new TPESampler({ seed }));
 describeSamplerConformance("tpe multivariate", (seed) => new TPESampler({ seed, multivariate: true }));
