@@ -33,9 +33,9 @@ describe("auto sampler", () => {
     );
   });
 
-  it("uses TPE for categorical, conditional and multi-objective studies", async () => {
-    const categorical = await choices((t) => t.suggestFloat("x", 0, 1) + (t.suggestCategorical("c", ["a", "b"]) === "a" ? 1 : 0), 8);
-    assert.deepEqual(categorical.tags.slice(5), ["tpe", "tpe", "tpe"]);
+  it("uses TPE for conditional and multi-objective studies, and after GP for long runs with categoricals", async () => {
+    const categorical = await choices((t) => t.suggestFloat("x", 0, 1) + (t.suggestCategorical("c", ["a", "b"]) === "a" ? 1 : 0), 14);
+    assert.deepEqual(categorical.tags.slice(5), [...Array(7).fill("gp"), "tpe", "tpe"]);
     const conditional = await choices((t) => (t.suggestInt("k", 0, 1) === 0 ? t.suggestFloat("a", 0, 1) : t.suggestFloat("b", 0, 1)), 8);
     assert.deepEqual(conditional.tags.slice(5), ["tpe", "tpe", "tpe"]);
     const multi = await choices((t) => [t.suggestFloat("x", 0, 1), t.suggestFloat("y", 0, 1)], 8, 2);

@@ -3,10 +3,12 @@
  *
  * The rule (measured on the benchmark suite, see docs/benchmarks.md):
  * - the first trials are a scrambled Sobol design (evenly spread, and what every model needs first);
- * - multi-objective studies, conditional spaces (parameters that come and go between trials) and spaces with
- *   categorical parameters go to multivariate TPE with grouping, which models them natively;
- * - purely numeric spaces go to Gaussian-process BO, the most sample-efficient model for small budgets;
- * - long numeric runs switch to CMA-ES once GP's cubic cost stops paying off, warm-started around the best trials.
+ * - multi-objective studies and conditional spaces (parameters that come and go between trials) go to
+ *   multivariate TPE with grouping, which models them natively;
+ * - fixed spaces go to Gaussian-process BO, the most sample-efficient model for small budgets (categoricals are
+ *   compared by equality in its kernel);
+ * - long runs leave GP once its cubic cost stops paying off: numeric spaces for CMA-ES, warm-started around the
+ *   best trials, spaces with categoricals for TPE.
  * The choice is a function of the finished trials only, so every worker of a study and every resumed run makes the
  * same one. Each trial carries the name of the sampler that proposed it, and the study records every switch.
  */
@@ -110,8 +112,9 @@ export class AutoSampler implements Sampler {
     if (study.directions.length > 1) return { choice: "tpe", reason: "multi-objective study" };
     const shape = this.shape.update(finished);
     if (shape.conditional) return { choice: "tpe", reason: "conditional search space" };
-    if (shape.categorical) return { choice: "tpe", reason: "categorical parameters" };
-    if (finished.length < this.gpMaxTrials) return { choice: "gp", reason: `numeric space, fewer than ${this.gpMaxTrials} trials` };
+    if (finished.length < this.gpMaxTrials) return { choice: "gp", reason: `fixed search space, fewer than ${this.gpMaxTrials} trials` };
+    // CMA-ES cannot model categoricals; TPE can, at a cost that stays low.
+    if (shape.categorical) return { choice: "tpe", reason: `categorical parameters, ${this.gpMaxTrials} trials or more` };
     return { choice: "cmaes", reason: `numeric space, ${this.gpMaxTrials} trials or more` };
   }
 

@@ -67,7 +67,7 @@ describe("scaletune CLI", () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /study "q" in sqlite:\.\/scaletune\.db/);
     assert.match(run.stdout, /^trial 29 complete: /m);
-    assert.match(run.stdout, /best trial #\d+: [\d.]+ \| x=[-\d.]+ kind=[ab]/);
+    assert.match(run.stdout, /best trial #\d+: [\d.e+-]+ \| x=[-\d.e+]+ kind=[ab]/);
 
     const studies = JSON.parse(cli(["studies", "--json"], dir.path).stdout) as { name: string; counts: { complete: number } }[];
     assert.deepEqual(studies.map((s) => [s.name, s.counts.complete]), [["q", 30]]);

@@ -49,6 +49,8 @@ const SCOTT_FALLBACK = 0.2;
  * over 200 seeds, a = 1.4 balances refinement against getting stuck for one coordinate, 1.3 for product kernels.
  */
 const CLIP_EXPONENT_SINGLE = 1.4;
+/** Narrowest kernel on a grid, in cells: N(centre, (cell/2)²) keeps ~16 % of its mass on each neighbouring value. */
+const GRID_MIN_BANDWIDTH = 0.5;
 const CLIP_EXPONENT_PRODUCT = 1.3;
 const MIN_BANDWIDTH = 0.01;
 
@@ -397,6 +399,14 @@ function numericKernels(coordinate: Coordinate, observed: ArrayLike<number>, opt
     options.bandwidth === "neighbours" ? neighbourBandwidths(mu, order!, options.considerEndpoints) : new Float64Array(size).fill(scottBandwidth(mu, n, dimensions));
   const minSigma = Math.max(MIN_BANDWIDTH, (1 + size) ** -(dimensions === 1 ? CLIP_EXPONENT_SINGLE : CLIP_EXPONENT_PRODUCT));
   for (let k = 0; k < n; k++) sigma[k] = Math.min(1, Math.max(minSigma, sigma[k]!));
+  if (coordinate.kind === "grid") {
+    // On a grid the clip alone lets a kernel put all its mass on one value, and the search stops trying its
+    // neighbours: keep at least a fixed share of the kernel on the adjacent values.
+    for (let k = 0; k < n; k++) {
+      const [lower, upper] = coordinate.cellOf(mu[k]!);
+      sigma[k] = Math.min(1, Math.max(sigma[k]!, GRID_MIN_BANDWIDTH * (upper - lower)));
+    }
+  }
   sigma[n] = 1;
   const invSigma = new Float64Array(size);
   const negLogSigma = new Float64Array(size);
