@@ -43,6 +43,13 @@ export class Progress {
     this.options.out.write(`trial ${trial.number} ${trial.state}: ${value}${reason} | ${params} | ${this.bestText()}\n`);
   }
 
+  /** A line of news between trial lines (on a terminal, above the status line). */
+  note(message: string): void {
+    if (this.tty) this.options.out.write("\r\x1b[2K");
+    this.options.out.write(`${message}\n`);
+    if (this.tty) this.draw();
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.tty) {

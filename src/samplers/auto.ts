@@ -166,13 +166,25 @@ export class AutoSampler implements Sampler {
 
   /** Appends the decision to the study's record when it differs from the last one. */
   private async record(study: StudyView, decision: Decision): Promise<void> {
-    const history = Array.isArray(study.systemAttrs[AUTO_HISTORY_ATTR]) ? (study.systemAttrs[AUTO_HISTORY_ATTR] as JsonValue[]) : [];
-    const last = history.at(-1) as { sampler?: string } | undefined;
-    if (last?.sampler === decision.choice) return;
+    const history = autoSamplerHistory(study.systemAttrs);
+    if (history.at(-1)?.sampler === decision.choice) return;
     const finished = study.trials({ states: ["complete", "pruned"] }).length;
-    const entry = { sampler: decision.choice, reason: decision.reason, afterFinishedTrials: finished };
-    await study.setSystemAttrs({ [AUTO_HISTORY_ATTR]: [...history, entry] });
+    const entry: AutoSwitch = { sampler: decision.choice, reason: decision.reason, afterFinishedTrials: finished };
+    await study.setSystemAttrs({ [AUTO_HISTORY_ATTR]: [...history, entry] as unknown as JsonValue[] });
   }
+}
+
+/** One choice of the AutoSampler, as recorded in the study. */
+export interface AutoSwitch {
+  readonly sampler: AutoChoice;
+  readonly reason: string;
+  readonly afterFinishedTrials: number;
+}
+
+/** The AutoSampler's choices recorded in a study's system attributes, oldest first (empty for other samplers). */
+export function autoSamplerHistory(systemAttrs: Readonly<Record<string, JsonValue>>): readonly AutoSwitch[] {
+  const history = systemAttrs[AUTO_HISTORY_ATTR];
+  return Array.isArray(history) ? (history as unknown as AutoSwitch[]) : [];
 }
 
 function isChoice(value: JsonValue | undefined): value is AutoChoice {

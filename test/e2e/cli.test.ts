@@ -67,6 +67,8 @@ describe("scaletune CLI", () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /study "q" in sqlite:\.\/scaletune\.db/);
     assert.match(run.stdout, /^trial 29 complete: /m);
+    // The default sampler says what it chose, and when.
+    assert.match(run.stdout, /^auto sampler: gp after 10 finished trials \(fixed search space/m);
     assert.match(run.stdout, /best trial #\d+: [\d.e+-]+ \| x=[-\d.e+]+ kind=[ab]/);
 
     const studies = JSON.parse(cli(["studies", "--json"], dir.path).stdout) as { name: string; counts: { complete: number } }[];

@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import { ConfigError, SearchSpaceError } from "../../errors.js";
 import { GridSampler } from "../../samplers/grid.js";
+import { autoSamplerHistory } from "../../samplers/auto.js";
 import { SAMPLER_NAMES, samplerByName } from "../../samplers/registry.js";
 import { createStudy } from "../../study/api.js";
 import type { Study } from "../../study/study.js";
@@ -101,8 +102,14 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
   const progress = new Progress(study, { alreadyDone: already, ...(target !== undefined && { target }), out });
   let failuresInARow = 0;
   let anyComplete = false;
+  let autoSwitchesShown = autoSamplerHistory(study.systemAttrs).length;
   const stopWhenDone = (s: Study, trial: FrozenTrial) => {
     progress.onTrial(trial);
+    const switches = autoSamplerHistory(s.systemAttrs);
+    for (const change of switches.slice(autoSwitchesShown)) {
+      progress.note(`auto sampler: ${change.sampler} after ${change.afterFinishedTrials} finished trials (${change.reason})`);
+    }
+    autoSwitchesShown = switches.length;
     anyComplete ||= trial.state === "complete";
     failuresInARow = trial.state === "failed" ? failuresInARow + 1 : 0;
     if (!anyComplete && failuresInARow >= BROKEN_AFTER) {
