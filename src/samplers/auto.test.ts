@@ -42,4 +42,14 @@ describe("auto sampler", () => {
     assert.deepEqual(multi.tags.slice(5), ["tpe", "tpe", "tpe"]);
     assert.match(JSON.stringify(multi.history), /multi-objective/);
   });
+
+  it("warm-starts CMA-ES where the earlier trials found the best region, not at the centre of the box", async () => {
+    const study = await createStudy({ sampler: new AutoSampler({ seed: 4, nStartupTrials: 5, gpMaxTrials: 15 }) });
+    // Optimum at (9, 1), far from the box centre (5, 5) where a cold CMA-ES would start.
+    await study.optimize((t) => (t.suggestFloat("x", 0, 10) - 9) ** 2 + (t.suggestFloat("y", 0, 10) - 1) ** 2, { nTrials: 25 });
+    const handedOver = study.trials().filter((t) => t.systemAttrs["auto:sampler"] === "cmaes");
+    assert.equal(handedOver.length, 10);
+    const distance = handedOver.map((t) => Math.hypot((t.params.x as number) - 9, (t.params.y as number) - 1));
+    assert.ok(Math.max(...distance) < 2, `CMA-ES proposals ${distance.map((d) => d.toFixed(2)).join(", ")} away from the optimum`);
+  });
 });
