@@ -4,7 +4,9 @@ import { createStudy } from "../study/api.js";
 import type { Trial } from "../study/trial.js";
 import { AUTO_HISTORY_ATTR, AutoSampler, type AutoDelegates } from "./auto.js";
 import { describeSamplerConformance } from "../testing/sampler-conformance.js";
+import { GPSampler } from "./gp/sampler.js";
 import { RandomSampler } from "./random.js";
+import type { Sampler } from "./sampler.js";
 
 /** Every delegate is a random sampler here: these tests are about which one is chosen, read from the trial tags. */
 const randomDelegates: AutoDelegates = {
@@ -33,14 +35,25 @@ describe("auto sampler", () => {
     );
   });
 
-  it("uses TPE for conditional and multi-objective studies, and after GP for long runs with categoricals", async () => {
+  it("uses TPE for multi-objective studies, and after GP for long runs with categoricals or conditional parameters", async () => {
     const categorical = await choices((t) => t.suggestFloat("x", 0, 1) + (t.suggestCategorical("c", ["a", "b"]) === "a" ? 1 : 0), 14);
     assert.deepEqual(categorical.tags.slice(5), [...Array(7).fill("gp"), "tpe", "tpe"]);
-    const conditional = await choices((t) => (t.suggestInt("k", 0, 1) === 0 ? t.suggestFloat("a", 0, 1) : t.suggestFloat("b", 0, 1)), 8);
-    assert.deepEqual(conditional.tags.slice(5), ["tpe", "tpe", "tpe"]);
+    const conditional = await choices((t) => (t.suggestInt("k", 0, 1) === 0 ? t.suggestFloat("a", 0, 1) : t.suggestFloat("b", 0, 1)), 14);
+    assert.deepEqual(conditional.tags.slice(5), [...Array(7).fill("gp"), "tpe", "tpe"]);
+    assert.match(JSON.stringify(conditional.history), /conditional search space, 12 trials or more/);
     const multi = await choices((t) => [t.suggestFloat("x", 0, 1), t.suggestFloat("y", 0, 1)], 8, 2);
     assert.deepEqual(multi.tags.slice(5), ["tpe", "tpe", "tpe"]);
     assert.match(JSON.stringify(multi.history), /multi-objective/);
+  });
+
+  it("proposes exactly what GPSampler with the same seed does while GP is its choice", async () => {
+    const objective = (t: Trial) => (t.suggestFloat("x", -2, 2) - 0.5) ** 2 + (t.suggestCategorical("c", ["a", "b"]) === "a" ? 0 : 0.3);
+    const params = async (sampler: Sampler) => {
+      const study = await createStudy({ sampler });
+      await study.optimize(objective, { nTrials: 16 });
+      return study.trials().map((t) => t.params);
+    };
+    assert.deepEqual(await params(new AutoSampler({ seed: 9 })), await params(new GPSampler({ seed: 9 })));
   });
 
   it("warm-starts CMA-ES where the earlier trials found the best region, not at the centre of the box", async () => {

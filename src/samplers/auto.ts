@@ -3,12 +3,13 @@
  *
  * The rule (measured on the benchmark suite, see docs/benchmarks.md):
  * - the first trials are a scrambled Sobol design (evenly spread, and what every model needs first);
- * - multi-objective studies and conditional spaces (parameters that come and go between trials) go to
- *   multivariate TPE with grouping, which models them natively;
- * - fixed spaces go to Gaussian-process BO, the most sample-efficient model for small budgets (categoricals are
- *   compared by equality in its kernel);
- * - long runs leave GP once its cubic cost stops paying off: numeric spaces for CMA-ES, warm-started around the
- *   best trials, spaces with categoricals for TPE.
+ * - multi-objective studies go to multivariate TPE with grouping, which ranks them by Pareto front;
+ * - single-objective studies go to Gaussian-process BO, the most sample-efficient model for small budgets, fixed
+ *   and conditional spaces alike (categoricals are compared by equality in its kernel, parameters a trial did not
+ *   have are inactive in its row). Up to `gpMaxTrials`, AutoSampler proposes exactly what `GPSampler` with the
+ *   same seed would, since GP's own startup is the same Sobol design;
+ * - long runs leave GP once its cubic cost stops paying off: fixed numeric spaces for CMA-ES, warm-started around
+ *   the best trials, spaces with categoricals or conditional parameters for TPE.
  * The choice is a function of the finished trials only, so every worker of a study and every resumed run makes the
  * same one. Each trial carries the name of the sampler that proposed it, and the study records every switch.
  */
@@ -111,9 +112,10 @@ export class AutoSampler implements Sampler {
     if (finished.length < this.nStartupTrials) return { choice: "sobol", reason: "initial quasi-random design" };
     if (study.directions.length > 1) return { choice: "tpe", reason: "multi-objective study" };
     const shape = this.shape.update(finished);
-    if (shape.conditional) return { choice: "tpe", reason: "conditional search space" };
-    if (finished.length < this.gpMaxTrials) return { choice: "gp", reason: `fixed search space, fewer than ${this.gpMaxTrials} trials` };
-    // CMA-ES cannot model categoricals; TPE can, at a cost that stays low.
+    const kind = shape.conditional ? "conditional" : "fixed";
+    if (finished.length < this.gpMaxTrials) return { choice: "gp", reason: `${kind} search space, fewer than ${this.gpMaxTrials} trials` };
+    // CMA-ES models neither categoricals nor conditional parameters; TPE does, at a cost that stays low.
+    if (shape.conditional) return { choice: "tpe", reason: `conditional search space, ${this.gpMaxTrials} trials or more` };
     if (shape.categorical) return { choice: "tpe", reason: `categorical parameters, ${this.gpMaxTrials} trials or more` };
     return { choice: "cmaes", reason: `numeric space, ${this.gpMaxTrials} trials or more` };
   }

@@ -12,6 +12,7 @@ import { minimizeBounded } from "../../math/lbfgs.js";
 import { logH, logHDerivative } from "../../math/normal.js";
 import { Rng } from "../../math/random.js";
 import { ScrambledSobol } from "../../math/sobol.js";
+import type { ActivityRules } from "./activity.js";
 import type { GPInputSpace } from "./input-space.js";
 import type { GaussianProcess } from "./posterior.js";
 
@@ -19,17 +20,29 @@ export class LogExpectedImprovement {
   private readonly meanGradient: Float64Array;
   private readonly varianceGradient: Float64Array;
 
-  /** `best`: the value to improve on (the lowest standardised observation). */
+  private readonly masked: Float64Array;
+
+  /**
+   * `best`: the value to improve on (the lowest standardised observation); `activity`: which parameters a point
+   * would really have (the others are scored as inactive, see `activity.ts`).
+   */
   constructor(
     readonly gp: GaussianProcess,
     readonly best: number,
+    readonly activity: ActivityRules | null = null,
   ) {
     this.meanGradient = new Float64Array(gp.data.dim);
     this.varianceGradient = new Float64Array(gp.data.dim);
+    this.masked = new Float64Array(gp.data.dim);
   }
 
   /** log EI at each of the `count` rows of `points`. */
   values(points: Float64Array, count: number): Float64Array {
+    const activity = this.activity?.conditional ? this.activity : null;
+    if (activity) {
+      points = points.slice(0, count * this.gp.data.dim);
+      for (let r = 0; r < count; r++) activity.mask(points.subarray(r * this.gp.data.dim, (r + 1) * this.gp.data.dim));
+    }
     const { mean, variance } = this.gp.predict(points, count);
     return mean.map((m, r) => {
       const sd = Math.sqrt(variance[r]!);
@@ -39,6 +52,12 @@ export class LogExpectedImprovement {
 
   /** log EI at one point, writing its gradient with respect to the point into `gradient`. */
   valueAndGradient(point: Float64Array, gradient: Float64Array): number {
+    if (this.activity?.conditional) {
+      this.masked.set(point);
+      this.activity.mask(this.masked);
+      point = this.masked;
+    }
+    // Inactive columns get no slope from the GP, hence a zero gradient.
     const { mean, variance } = this.gp.predictWithGradient(point, this.meanGradient, this.varianceGradient);
     const sd = Math.sqrt(variance);
     const z = (this.best - mean) / sd;

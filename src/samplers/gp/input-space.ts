@@ -9,6 +9,7 @@
  */
 import { cardinality, snapInternal, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { SpaceTransform, internalToUnit, unitToInternal } from "../../space/transform.js";
+import { INACTIVE } from "./kernel.js";
 
 export type ColumnKind = "continuous" | "discrete" | "categorical";
 
@@ -42,8 +43,12 @@ export class GPInputSpace {
     );
   }
 
+  /** Unit-box columns of a trial's internal values; a parameter the trial did not have is inactive (NaN). */
   encode(internal: Readonly<Record<string, number>>): Float64Array {
-    return this.transform.toUnit(internal);
+    return Float64Array.from(this.names, (name, column) => {
+      const value = internal[name];
+      return value === undefined ? INACTIVE : internalToUnit(this.distributions[column]!, value);
+    });
   }
 
   decode(unit: ArrayLike<number>): Record<string, number> {

@@ -31,4 +31,13 @@ describe("Matérn-5/2 kernel", () => {
     assert.ok(Math.abs(kernelValue(a, b, params, categorical) - 3 * matern52(0.64 + 0.25)) < 1e-15);
     assert.equal(kernelValue(a, a, params, categorical), 3, "k(x, x) = σ²_f (noise is not part of the kernel)");
   });
+
+  it("treats an inactive (NaN) value as equal to another inactive one and as far as the range ends from an active one", () => {
+    for (const categorical of [Uint8Array.from([0]), Uint8Array.from([1])]) {
+      const column = (a: number, b: number) => columnDistance(Float64Array.of(a), 0, Float64Array.of(b), 0, 0, 1, categorical);
+      assert.equal(column(NaN, NaN), 0);
+      assert.equal(column(NaN, 0.3), 1);
+      assert.equal(column(0.9, NaN), 1);
+    }
+  });
 });

@@ -5,6 +5,11 @@
  * squared difference on a numeric column and 0 or 1 (same choice or not) on a categorical one. Matérn-5/2 is
  * twice differentiable, rough enough for real objectives yet smooth enough for gradient-based acquisition search.
  * Writing it in s = r² keeps its derivative finite at a = b, where the derivative in r needs a limit.
+ *
+ * A parameter that a trial did not have (a conditional one, inactive in that trial) is encoded as NaN: two
+ * inactive values are identical (δ = 0) and an inactive value is as far from any active one as the two ends of
+ * the range are from each other (δ = 1), so trials of different branches of a conditional space inform each
+ * other through the parameters they share.
  */
 
 export interface KernelParams {
@@ -33,13 +38,18 @@ export function distanceWeights(params: KernelParams): Float64Array {
   return params.lengthscales.map((l) => 1 / (l * l));
 }
 
+/** Unit-box value of a parameter the trial did not have. */
+export const INACTIVE = NaN;
+
 /**
  * Per-column distance term δ_d between row `i` of `x` and row `j` of `y` (both flat, `dim` columns): squared
- * difference on numeric columns, 0/1 on categorical ones.
+ * difference on numeric columns, 0/1 on categorical ones, 0/1 when either is inactive (NaN).
  */
 export function columnDistance(x: Float64Array, i: number, y: Float64Array, j: number, column: number, dim: number, categorical: Uint8Array): number {
   const a = x[i * dim + column]!;
   const b = y[j * dim + column]!;
+  // NaN compares unequal to everything, itself included.
+  if (a !== a || b !== b) return a !== a && b !== b ? 0 : 1;
   if (categorical[column]) return a === b ? 0 : 1;
   return (a - b) * (a - b);
 }

@@ -92,7 +92,7 @@ export class GaussianProcess {
 
   /**
    * Mean and variance at one point, writing their gradients with respect to the point into `meanGradient` and
-   * `varianceGradient` (zero on categorical columns, which are not differentiable).
+   * `varianceGradient` (zero on categorical columns, which are not differentiable, and on inactive ones).
    */
   predictWithGradient(point: Float64Array, meanGradient: Float64Array, varianceGradient: Float64Array): { mean: number; variance: number } {
     const { n, dim, x, categorical } = this.data;
@@ -116,8 +116,9 @@ export class GaussianProcess {
       const meanCoefficient = this.alpha[i]! * this.slopes[i]!;
       const varianceCoefficient = -2 * v[i]! * this.slopes[i]!;
       for (let d = 0; d < dim; d++) {
-        if (categorical[d]) continue;
+        // Categorical and inactive (NaN) columns contribute a constant distance: no slope.
         const change = 2 * this.weights[d]! * (point[d]! - x[i * dim + d]!);
+        if (categorical[d] || change !== change) continue;
         meanGradient[d]! += meanCoefficient * change;
         varianceGradient[d]! += varianceCoefficient * change;
       }

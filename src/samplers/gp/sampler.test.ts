@@ -18,6 +18,22 @@ describe("GPSampler", () => {
     }
   });
 
+  it("models a conditional space whole: tunes the parameters that exist on one branch only", async () => {
+    // Branch "a" reaches 0 only with its three own parameters tuned together with the shared one. A GP of the
+    // always-present parameters alone samples x, y and z at random and stays near 0.05 at this budget.
+    const objective = (t: Trial) => {
+      const shared = (t.suggestFloat("shared", 0, 1) - 0.4) ** 2;
+      if (t.suggestCategorical("branch", ["a", "b"]) === "b") return 0.3 + shared;
+      return shared + ["x", "y", "z"].reduce((sum, name, k) => sum + (t.suggestFloat(name, 0, 1) - 0.2 * (k + 1)) ** 2, 0);
+    };
+    for (const seed of [1, 2, 3]) {
+      const study = await createStudy({ sampler: new GPSampler({ seed }), warn: () => {} });
+      await study.optimize(objective, { nTrials: 40 });
+      assert.equal(study.bestParams.branch, "a", `seed ${seed}`);
+      assert.ok(study.bestValue < 1e-3, `seed ${seed}: best ${study.bestValue}`);
+    }
+  });
+
   it("maximises, with a deterministic objective over a mixed integer/float space", async () => {
     const study = await createStudy({
       direction: "maximize",
