@@ -19,7 +19,12 @@
  * optimization with virtual derivative sign observations", 2018), and parameters the fit finds unimportant are
  * pushed to their bounds. With the worst, the unexplored is expected to be bad and the search improves on the good
  * regions it knows. Measured (10 seeds × 200 trials, median regret at 100 trials): Rosenbrock-10 2460 → 333,
- * Hartmann-6 0.06 → 3e-6, Ackley-10 4.6 → 3.1, Rastrigin-10 102 → 91; Branin unchanged.
+ * Hartmann-6 0.06 → 3e-6, Ackley-10 4.6 → 3.1, Rastrigin-10 102 → 91; Branin unchanged. The price is exploration:
+ * in a conditional space the branch that converges first (nn_mixed's "adam") can keep every later proposal while
+ * a better branch stays unexplored. So once the best trial is `STALL_TRIALS` complete trials old — the search has
+ * stopped finding improvements where it looks — the prior mean goes back to the average, which makes the
+ * unexplored attractive again, until a trial improves on the best (nn_mixed, median regret at 200 trials:
+ * 0.0045 → 1.4e-6).
  *
  * Hyperparameter fits warm-start from the previous fit, which is what keeps them cheap as data grow. To stay
  * reproducible on resume and across workers, the previous fit is not process memory: each fit is stored on the
@@ -59,6 +64,8 @@ const FIT_ATTR = "gp:kernel";
 const ACQUISITION_STREAM = hashString("gp/acquisition");
 /** How many of the best observations the acquisition search perturbs. */
 const ANCHORS = 5;
+/** When the best complete trial is this many complete trials old, the prior mean goes back to the average. */
+const STALL_TRIALS = 10;
 /** Above this many observations a fit starts from the previous fit alone, not also from the default point. */
 const COLD_START_LIMIT = 100;
 
@@ -179,15 +186,18 @@ function inSpace(trial: FrozenTrial, space: SearchSpace): boolean {
   return true;
 }
 
-/** Unit-box inputs and Gaussianised outputs less the worst of them (`sign` -1 turns maximisation into minimisation). */
+/** Unit-box inputs and Gaussianised outputs less the prior mean, in trial order (`sign` -1 turns maximisation into minimisation). */
 function trainingData(trials: readonly FrozenTrial[], input: GPInputSpace, sign: number): TrainingData {
   const n = trials.length;
   const x = new Float64Array(n * input.dim);
   trials.forEach((t, i) => x.set(input.encode(t.internalParams), i * input.dim));
   const y = gaussianizeOutputs(trials.map((t) => sign * t.value!));
-  // The prior mean is the worst observation (see the module comment): y ≤ 0, the worst at 0.
-  const worst = Math.max(...y);
-  for (let i = 0; i < n; i++) y[i]! -= worst;
+  // The prior mean (see the module comment): the worst observation, or the average (0) once the search stalls.
+  let bestIndex = 0;
+  for (let i = 1; i < n; i++) if (y[i]! < y[bestIndex]!) bestIndex = i;
+  const stalled = n - 1 - bestIndex >= STALL_TRIALS;
+  const priorMean = stalled ? 0 : Math.max(...y);
+  for (let i = 0; i < n; i++) y[i]! -= priorMean;
   return { x, y, n, dim: input.dim, categorical: input.categorical };
 }
 
