@@ -9,18 +9,18 @@
  * the parameters, a parameter a trial did not have being inactive in its row, and the acquisition scores each
  * candidate with the parameters its branch would really have (`activity.ts`). The first `nStartupTrials` trials
  * are a scrambled Sobol design (as in `SobolSampler` with the same seed); parameters seen with two different
- * distributions are sampled uniformly at random. Categorical parameters
- * are compared by equality in the kernel (same choice or not), so the order of the choices means nothing. Multi-objective
- * studies are not modelled: their trials are sampled at random, with one warning.
+ * distributions are sampled uniformly at random. Categorical parameters are compared by equality in the kernel
+ * (same choice or not), so the order of the choices means nothing. Multi-objective studies are not modelled:
+ * their trials are sampled at random, with one warning.
  *
  * The GP's prior mean is the worst observation, not the average one. With the average, expected improvement in
  * ten or more dimensions comes mostly from the corners of the box, which are far from every observation (the
  * "boundary over-exploration" of Siivola et al., "Correcting boundary over-exploration deficiencies in Bayesian
  * optimization with virtual derivative sign observations", 2018), and parameters the fit finds unimportant are
  * pushed to their bounds. With the worst, the unexplored is expected to be bad and the search improves on the good
- * regions it knows. Measured (10 seeds × 200 trials, median regret at 100 trials): Rosenbrock-10 2460 → 333,
- * Hartmann-6 0.06 → 3e-6, Ackley-10 4.6 → 3.1, Rastrigin-10 102 → 91; Branin unchanged. The price is exploration:
- * in a conditional space the branch that converges first (nn_mixed's "adam") can keep every later proposal while
+ * regions it knows. Measured (10 seeds, random start, before the stall rule below; median regret at 100 trials):
+ * Rosenbrock-10 2460 → 333, Hartmann-6 0.06 → 3e-6, Ackley-10 4.6 → 3.1, Rastrigin-10 102 → 91; Branin unchanged.
+ * The price is exploration: in a conditional space the branch that converges first (nn_mixed's "adam") can keep every later proposal while
  * a better branch stays unexplored. So once the best trial is `STALL_TRIALS` complete trials old — the search has
  * stopped finding improvements where it looks — the prior mean goes back to the average, which makes the
  * unexplored attractive again, until a trial improves on the best (nn_mixed, median regret at 200 trials:
