@@ -13,68 +13,64 @@
 import type { GPInputSpace } from "./input-space.js";
 
 interface Rule {
+  readonly child: number;
   readonly parent: number;
   /** Unit-box values (cell centres) of the parent's choices under which the child exists. */
   readonly choices: ReadonlySet<number>;
 }
 
 export class ActivityRules {
-  /** Rule per column; columns present in every trial, or with no learnable parent, have none. */
-  private readonly rules: ReadonlyMap<number, Rule>;
+  /**
+   * One rule per column that has a learnt parent, parents' rules before their children's: a parent is present in
+   * strictly more trials than its child (see `parentRule`), so ordering by presence puts it first.
+   */
+  private readonly rules: readonly Rule[];
 
-  private constructor(rules: ReadonlyMap<number, Rule>) {
+  private constructor(rules: readonly Rule[]) {
     this.rules = rules;
   }
 
   /** Learns the rules from `n` encoded rows of `x` (inactive entries NaN). */
   static learn(x: Float64Array, n: number, input: GPInputSpace): ActivityRules {
     const { dim } = input;
-    const active = (row: number, column: number) => !Number.isNaN(x[row * dim + column]!);
-    const rules = new Map<number, Rule>();
+    const presence = new Array<number>(dim).fill(0);
+    for (let row = 0; row < n; row++) {
+      for (let column = 0; column < dim; column++) if (!Number.isNaN(x[row * dim + column]!)) presence[column]!++;
+    }
+    const rules: Rule[] = [];
     for (let child = 0; child < dim; child++) {
-      let sometimesInactive = false;
-      for (let row = 0; row < n && !sometimesInactive; row++) sometimesInactive = !active(row, child);
-      if (!sometimesInactive) continue;
+      if (presence[child] === n) continue;
       for (let parent = 0; parent < dim; parent++) {
         if (parent === child || !input.categorical[parent]) continue;
-        const rule = parentRule(x, n, dim, parent, child);
-        if (rule) {
-          rules.set(child, rule);
+        const choices = parentChoices(x, n, dim, parent, child);
+        if (choices) {
+          rules.push({ child, parent, choices });
           break;
         }
       }
     }
+    rules.sort((a, b) => presence[b.child]! - presence[a.child]!);
     return new ActivityRules(rules);
   }
 
   /** Whether any parameter's presence was learnt (otherwise `mask` changes nothing). */
   get conditional(): boolean {
-    return this.rules.size > 0;
+    return this.rules.length > 0;
   }
 
   /** Marks, in place, the columns that a trial at `point` would not have as inactive (NaN). */
   mask(point: Float64Array): void {
-    if (this.rules.size === 0) return;
-    const state = new Map<number, boolean>();
-    // No cycles: a parent is present in strictly more trials than its child (see `parentRule`).
-    const isActive = (column: number): boolean => {
-      const known = state.get(column);
-      if (known !== undefined) return known;
-      const rule = this.rules.get(column);
-      const result = !rule || (isActive(rule.parent) && rule.choices.has(point[rule.parent]!));
-      state.set(column, result);
-      return result;
-    };
-    for (const column of this.rules.keys()) isActive(column);
-    for (const [column, active] of state) if (!active) point[column] = NaN;
+    // A parent already marked inactive holds NaN, which is none of the choices: its children follow it.
+    for (const { child, parent, choices } of this.rules) if (!choices.has(point[parent]!)) point[child] = NaN;
   }
 }
 
 /**
- * The rule "child exists iff parent holds one of these choices", when the rows are consistent with one. The parent
- * must also appear without the child: a parameter that always comes with the child tells nothing about it.
+ * The parent's choices under which the child exists, when the rows are consistent with the rule "child exists iff
+ * parent holds one of these choices". The parent must also appear without the child: a parameter that always
+ * comes with the child tells nothing about it.
  */
-function parentRule(x: Float64Array, n: number, dim: number, parent: number, child: number): Rule | null {
+function parentChoices(x: Float64Array, n: number, dim: number, parent: number, child: number): Set<number> | null {
   const withChild = new Set<number>();
   const withoutChild = new Set<number>();
   for (let row = 0; row < n; row++) {
@@ -88,5 +84,5 @@ function parentRule(x: Float64Array, n: number, dim: number, parent: number, chi
   }
   if (withChild.size === 0 || withoutChild.size === 0) return null;
   for (const choice of withChild) if (withoutChild.has(choice)) return null;
-  return { parent, choices: withChild };
+  return withChild;
 }
