@@ -4,6 +4,7 @@ import { Rng } from "../../math/random.js";
 import { matern52 } from "./kernel.js";
 import {
   MIN_NOISE_VARIANCE,
+  defaultTheta,
   fitKernel,
   logPrior,
   negativeLogPosterior,
@@ -109,5 +110,15 @@ describe("fitKernel", () => {
     assert.ok(again.objective <= fit.objective + 1e-9);
     assert.ok(Math.abs(again.objective - fit.objective) < 1e-4);
     assert.deepEqual(paramsFromTheta(fit.theta, 3), fit.params);
+  });
+
+  it("limits the run from a warm start to warmStartIterations, and improves on the warm start", () => {
+    const data = randomData(40, 3, 6, (x) => Math.sin(6 * x[0]!) + x[2]!);
+    const full = fitKernel(data, { deterministic: false });
+    const start = defaultTheta(3, false);
+    const objective = negativeLogPosterior(data);
+    const oneStep = fitKernel(data, { deterministic: false, warmStart: start, onlyWarmStart: true, warmStartIterations: 1 });
+    assert.ok(oneStep.objective < objective(start, null), "one iteration improves");
+    assert.ok(oneStep.objective > full.objective + 1e-3, `one iteration does not reach the optimum (${oneStep.objective} vs ${full.objective})`);
   });
 });

@@ -13,7 +13,7 @@
  * - σ²_n ~ Gamma(0.1, 2): almost flat in log σ²_n for small noise, so a deterministic objective can be fitted
  *   closely enough to locate its optimum precisely, while large noise stays affordable for noisy objectives.
  */
-import { cholesky, choleskyInverse, choleskySolve, logDeterminant } from "../../math/linalg.js";
+import { cholesky, choleskyInverse, choleskySolve, dot, logDeterminant } from "../../math/linalg.js";
 import { minimizeBounded } from "../../math/lbfgs.js";
 import { columnDistance, matern52, matern52Slope, type KernelParams } from "./kernel.js";
 
@@ -44,6 +44,8 @@ export interface FitOptions {
   readonly warmStart?: Float64Array | null;
   /** Skip the default starting point when a warm start is given (saves a cold optimisation on large data). */
   readonly onlyWarmStart?: boolean;
+  /** Iteration limit of the run from the warm start (default `maxIterations`). */
+  readonly warmStartIterations?: number;
   readonly maxIterations?: number;
 }
 
@@ -115,30 +117,36 @@ export function logPrior(theta: ArrayLike<number>, dim: number, gradient: Float6
 export function negativeLogPosterior(data: TrainingData): (theta: Float64Array, gradient: Float64Array | null) => number {
   const { n, dim, x, y, categorical } = data;
   const pairs = (n * (n - 1)) / 2;
+  // Column-major (one run of all pairs per column), so that the covariance and the gradient sweep contiguous memory.
   const distances = new Float64Array(pairs * dim);
-  for (let i = 1, p = 0; i < n; i++) {
-    for (let j = 0; j < i; j++, p++) {
-      for (let d = 0; d < dim; d++) distances[p * dim + d] = columnDistance(x, i, x, j, d, dim, categorical);
+  for (let d = 0; d < dim; d++) {
+    const column = d * pairs;
+    for (let i = 1, p = 0; i < n; i++) {
+      for (let j = 0; j < i; j++, p++) distances[column + p] = columnDistance(x, i, x, j, d, dim, categorical);
     }
   }
   const covariance = new Float64Array(n * n);
+  const scaled = new Float64Array(pairs);
   const slopes = new Float64Array(pairs);
   const weights = new Float64Array(dim);
-  const sums = new Float64Array(dim);
 
   return (theta, gradient) => {
     for (let d = 0; d < dim; d++) weights[d] = Math.exp(-2 * theta[d]!);
     const signal = Math.exp(theta[dim]!);
     const noise = Math.exp(theta[dim + 1]!);
+    scaled.fill(0);
+    for (let d = 0; d < dim; d++) {
+      const w = weights[d]!;
+      const column = d * pairs;
+      for (let p = 0; p < pairs; p++) scaled[p]! += w * distances[column + p]!;
+    }
     for (let i = 0; i < n; i++) covariance[i * n + i] = signal + noise;
     for (let i = 1, p = 0; i < n; i++) {
       for (let j = 0; j < i; j++, p++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += weights[d]! * distances[p * dim + d]!;
-        const k = signal * matern52(s);
+        const k = signal * matern52(scaled[p]!);
         covariance[i * n + j] = k;
         covariance[j * n + i] = k;
-        slopes[p] = signal * matern52Slope(s);
+        if (gradient) slopes[p] = signal * matern52Slope(scaled[p]!);
       }
     }
     let factor;
@@ -155,10 +163,10 @@ export function negativeLogPosterior(data: TrainingData): (theta: Float64Array, 
     if (!gradient) return value;
 
     // W = ααᵀ - K⁻¹; ∂(-log p(y|θ))/∂θ_j = -½ Σ_ij W_ij ∂K_ij/∂θ_j, the sum split into diagonal and pairs.
+    // `slopes` becomes W_ij·∂K_ij/∂s_ij per pair, which the lengthscale terms weigh by each column's distances.
     const inverse = choleskyInverse(factor);
     let diagonal = 0;
     let offDiagonalSignal = 0;
-    sums.fill(0);
     for (let i = 0; i < n; i++) diagonal += alpha[i]! * alpha[i]! - inverse[i * n + i]!;
     for (let i = 1, p = 0; i < n; i++) {
       const ai = alpha[i]!;
@@ -166,12 +174,11 @@ export function negativeLogPosterior(data: TrainingData): (theta: Float64Array, 
       for (let j = 0; j < i; j++, p++) {
         const w = ai * alpha[j]! - inverse[row + j]!;
         offDiagonalSignal += w * covariance[row + j]!;
-        const c = w * slopes[p]!;
-        for (let d = 0; d < dim; d++) sums[d]! += c * distances[p * dim + d]!;
+        slopes[p]! *= w;
       }
     }
     // ∂K_ij/∂log ℓ_d = slope_ij · (-2 w_d δ_ij,d) for i ≠ j; ∂K/∂log σ²_f = K without noise; ∂K/∂log σ²_n = σ²_n I.
-    for (let d = 0; d < dim; d++) gradient[d] = 2 * weights[d]! * sums[d]!;
+    for (let d = 0; d < dim; d++) gradient[d] = 2 * weights[d]! * dot(slopes, 0, distances, d * pairs, pairs);
     gradient[dim] = -0.5 * (diagonal * signal + 2 * offDiagonalSignal);
     gradient[dim + 1] = -0.5 * diagonal * noise;
     const priorGradient = new Float64Array(dim + 2);
@@ -183,7 +190,9 @@ export function negativeLogPosterior(data: TrainingData): (theta: Float64Array, 
 
 /**
  * MAP hyperparameters: bounded L-BFGS from the default starting point and from a warm start (an earlier fit),
- * keeping the better optimum. Deterministic: the same data and warm start always give the same result.
+ * keeping the better optimum. A run stops when an iteration gains less than 1e-5 of the objective (0.002 nats at
+ * 300 observations, far below what separates two fits in their predictions). Deterministic: the same data and warm
+ * start always give the same result.
  */
 export function fitKernel(data: TrainingData, options: FitOptions): FittedKernel {
   const objective = negativeLogPosterior(data);
@@ -196,9 +205,9 @@ export function fitKernel(data: TrainingData, options: FitOptions): FittedKernel
   for (const start of starts) {
     const result = minimizeBounded(objective, start, {
       ...bounds,
-      maxIterations: options.maxIterations ?? 100,
+      maxIterations: (start === warm ? options.warmStartIterations : undefined) ?? options.maxIterations ?? 100,
       gradientTolerance: 1e-4,
-      functionTolerance: 1e-7,
+      functionTolerance: 1e-5,
     });
     if (best === null || result.value < best.objective) {
       best = { params: paramsFromTheta(result.x, data.dim), theta: result.x, objective: result.value };

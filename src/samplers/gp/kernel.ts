@@ -65,7 +65,11 @@ export function scaledDistance(
 ): number {
   const dim = weights.length;
   let s = 0;
-  for (let d = 0; d < dim; d++) s += weights[d]! * columnDistance(x, i, y, j, d, dim, categorical);
+  for (let d = 0; d < dim; d++) {
+    // The common case inline (numeric, both active: the difference is a number); this runs n times per candidate.
+    const difference = x[i * dim + d]! - y[j * dim + d]!;
+    s += weights[d]! * (categorical[d] || difference !== difference ? columnDistance(x, i, y, j, d, dim, categorical) : difference * difference);
+  }
   return s;
 }
 

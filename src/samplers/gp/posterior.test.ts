@@ -54,6 +54,20 @@ describe("GP posterior", () => {
     }
   });
 
+  it("predicts a batch of any size row by row as it predicts each row alone (inactive values included)", () => {
+    const gp = new GaussianProcess(data(40, 6), { ...params, noiseVariance: 1e-4 });
+    const rng = new Rng(7);
+    const count = 7;
+    const points = Float64Array.from({ length: count * 3 }, (_, k) => (k === 4 ? NaN : k % 3 === 2 ? (rng.int(4) + 0.5) / 4 : rng.random()));
+    const batch = gp.predict(points, count);
+    for (let r = 0; r < count; r++) {
+      const alone = gp.predict(points.slice(r * 3, r * 3 + 3), 1);
+      assert.ok(Math.abs(batch.mean[r]! - alone.mean[0]!) < 1e-12, `mean of row ${r}`);
+      assert.ok(Math.abs(batch.variance[r]! - alone.variance[0]!) < 1e-12, `variance of row ${r}`);
+    }
+    assert.ok(batch.variance[1]! > batch.variance[0]!, "the row with an inactive value is farther from the data");
+  });
+
   it("keeps the mean but removes the variance at fantasy points (pending evaluations)", () => {
     const gp = new GaussianProcess(data(20, 4), { ...params, noiseVariance: 1e-6 });
     const pending = Float64Array.from([0.42, 0.77, 0.625]);

@@ -7,18 +7,22 @@
  * needs. Pending evaluations are added as fantasy observations (see `withFantasies`), so that the acquisition
  * steers parallel proposals away from points that are already being evaluated.
  */
-import { cholesky, choleskySolve, type CholeskyFactor } from "../../math/linalg.js";
+import { cholesky, choleskySolve, dot, type CholeskyFactor } from "../../math/linalg.js";
 import { distanceWeights, matern52, matern52Slope, scaledDistance, type KernelParams } from "./kernel.js";
 import type { TrainingData } from "./hyperparameters.js";
 
 /** Variances are floored at this fraction of the signal variance, so that σ and log σ stay finite. */
 const VARIANCE_FLOOR = 1e-12;
+/** Rows of `predict` solved together (the unrolled substitution below is written for four). */
+const BLOCK = 4;
 
 export class GaussianProcess {
   readonly data: TrainingData;
   readonly params: KernelParams;
   private readonly weights: Float64Array;
   private readonly factor: CholeskyFactor;
+  /** Lᵀ, so that the back substitution in `predictWithGradient` also reads rows. */
+  private readonly upper: Float64Array;
   private readonly alpha: Float64Array;
   private readonly k: Float64Array;
   private readonly slopes: Float64Array;
@@ -39,13 +43,15 @@ export class GaussianProcess {
       }
     }
     this.factor = cholesky(covariance, n);
+    this.upper = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) this.upper[j * n + i] = this.factor.lower[i * n + j]!;
     this.alpha = choleskySolve(this.factor, data.y);
     this.k = new Float64Array(n);
     this.slopes = new Float64Array(n);
     this.w = new Float64Array(n);
   }
 
-  /** Fills `this.k` with k(x_i, point) (and `this.slopes` with σ²_f·m'(s_i)) for a point at row `row` of `points`. */
+  /** Fills `this.k` with k(x_i, point) and `this.slopes` with σ²_f·m'(s_i) for the point at row `row` of `points`. */
   private covariances(points: Float64Array, row: number): void {
     const { n, x, categorical } = this.data;
     const { signalVariance } = this.params;
@@ -63,9 +69,7 @@ export class GaussianProcess {
     let explained = 0;
     for (let i = 0; i < n; i++) {
       const row = i * n;
-      let sum = this.k[i]!;
-      for (let j = 0; j < i; j++) sum -= lower[row + j]! * this.w[j]!;
-      const wi = sum / lower[row + i]!;
+      const wi = (this.k[i]! - dot(lower, row, this.w, 0, i)) / lower[row + i]!;
       this.w[i] = wi;
       explained += wi * wi;
     }
@@ -73,19 +77,66 @@ export class GaussianProcess {
   }
 
   private meanFromCovariances(): number {
-    let mean = 0;
-    for (let i = 0; i < this.data.n; i++) mean += this.k[i]! * this.alpha[i]!;
-    return mean;
+    return dot(this.k, 0, this.alpha, 0, this.data.n);
   }
 
-  /** Posterior mean and latent variance at each of the `count` rows of `points` (flat, `dim` columns). */
+  /**
+   * Posterior mean and latent variance at each of the `count` rows of `points` (flat, `dim` columns). Rows go
+   * through the forward substitution L·w = k four at a time, interleaved, so that each entry of L read serves four
+   * points (1.4× faster than one at a time at n = 300, where scoring the acquisition's candidates is most of it).
+   */
   predict(points: Float64Array, count: number): { mean: Float64Array; variance: Float64Array } {
+    const { n, x, categorical } = this.data;
+    const { signalVariance } = this.params;
+    const { lower } = this.factor;
     const mean = new Float64Array(count);
     const variance = new Float64Array(count);
-    for (let r = 0; r < count; r++) {
-      this.covariances(points, r);
-      mean[r] = this.meanFromCovariances();
-      variance[r] = Math.max(this.params.signalVariance - this.explainedVariance(), VARIANCE_FLOOR * this.params.signalVariance);
+    const k = new Float64Array(n * BLOCK);
+    const w = new Float64Array(n * BLOCK);
+    for (let first = 0; first < count; first += BLOCK) {
+      // A short last block repeats its last row.
+      for (let b = 0; b < BLOCK; b++) {
+        const row = Math.min(first + b, count - 1);
+        for (let i = 0; i < n; i++) k[i * BLOCK + b] = signalVariance * matern52(scaledDistance(x, i, points, row, this.weights, categorical));
+      }
+      let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+      let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+      for (let i = 0; i < n; i++) {
+        const row = i * n;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0, q = 0; j < i; j++, q += BLOCK) {
+          const l = lower[row + j]!;
+          s0 += l * w[q]!;
+          s1 += l * w[q + 1]!;
+          s2 += l * w[q + 2]!;
+          s3 += l * w[q + 3]!;
+        }
+        const q = i * BLOCK;
+        const scale = 1 / lower[row + i]!;
+        const a = this.alpha[i]!;
+        const w0 = (k[q]! - s0) * scale;
+        const w1 = (k[q + 1]! - s1) * scale;
+        const w2 = (k[q + 2]! - s2) * scale;
+        const w3 = (k[q + 3]! - s3) * scale;
+        w[q] = w0;
+        w[q + 1] = w1;
+        w[q + 2] = w2;
+        w[q + 3] = w3;
+        e0 += w0 * w0;
+        e1 += w1 * w1;
+        e2 += w2 * w2;
+        e3 += w3 * w3;
+        m0 += k[q]! * a;
+        m1 += k[q + 1]! * a;
+        m2 += k[q + 2]! * a;
+        m3 += k[q + 3]! * a;
+      }
+      const explained = [e0, e1, e2, e3];
+      const means = [m0, m1, m2, m3];
+      for (let b = 0; b < BLOCK && first + b < count; b++) {
+        mean[first + b] = means[b]!;
+        variance[first + b] = Math.max(signalVariance - explained[b]!, VARIANCE_FLOOR * signalVariance);
+      }
     }
     return { mean, variance };
   }
@@ -100,14 +151,12 @@ export class GaussianProcess {
     const mean = this.meanFromCovariances();
     const rawVariance = this.params.signalVariance - this.explainedVariance();
     const floor = VARIANCE_FLOOR * this.params.signalVariance;
-    // v = K⁻¹k = L⁻ᵀw, overwriting w (rows of L are contiguous, so eliminate column-wise).
-    const { lower } = this.factor;
+    // v = K⁻¹k = L⁻ᵀw, overwriting w: v_i = (w_i - Σ_{j>i} (Lᵀ)_ij v_j) / L_ii along row i of Lᵀ.
+    const { upper } = this;
     const v = this.w;
     for (let i = n - 1; i >= 0; i--) {
       const row = i * n;
-      const vi = v[i]! / lower[row + i]!;
-      v[i] = vi;
-      for (let j = 0; j < i; j++) v[j]! -= lower[row + j]! * vi;
+      v[i] = (v[i]! - dot(upper, row + i + 1, v, i + 1, n - 1 - i)) / upper[row + i]!;
     }
     meanGradient.fill(0);
     varianceGradient.fill(0);
