@@ -6,10 +6,12 @@ import {
   MIN_NOISE_VARIANCE,
   defaultTheta,
   fitKernel,
+  informationCriterion,
   logPrior,
   negativeLogPosterior,
   paramsFromTheta,
   thetaBounds,
+  type KernelStructure,
   type TrainingData,
 } from "./hyperparameters.js";
 
@@ -47,24 +49,40 @@ describe("negative log posterior of the kernel hyperparameters", () => {
     assert.ok(Math.abs(negativeLogPosterior(data)(theta, null) - expected) < 1e-12);
   });
 
-  it("has an analytic gradient that matches central finite differences (numeric and categorical columns)", () => {
-    const data = randomData(25, 3, 1, (x) => Math.sin(5 * x[0]!) + x[1]! * x[1]! + (x[2]! > 0.5 ? 0.3 : 0), true);
-    const objective = negativeLogPosterior(data);
-    for (const theta of [
-      Float64Array.from([Math.log(0.4), Math.log(1.2), Math.log(0.7), Math.log(0.8), Math.log(0.05)]),
-      Float64Array.from([Math.log(2), Math.log(0.1), Math.log(3), Math.log(2.5), Math.log(1e-4)]),
-    ]) {
-      const gradient = new Float64Array(theta.length);
-      objective(theta, gradient);
-      for (let j = 0; j < theta.length; j++) {
-        const plus = Float64Array.from(theta);
-        const minus = Float64Array.from(theta);
-        plus[j]! += 1e-6;
-        minus[j]! -= 1e-6;
-        const numeric = (objective(plus, null) - objective(minus, null)) / 2e-6;
-        assert.ok(Math.abs(gradient[j]! - numeric) < 1e-5 * Math.max(1, Math.abs(numeric)), `θ_${j}: ${gradient[j]} vs ${numeric}`);
+  const gradientCases: [KernelStructure, number[][]][] = [
+    ["ard", [[0.4, 1.2, 0.7, 0.8, 0.05], [2, 0.1, 3, 2.5, 1e-4]]],
+    ["additive", [[0.4, 1.2, 0.7, 0.3, 0.5, 0.2, 0.05], [0.05, 0.1, 3, 1.5, 0.02, 0.7, 1e-4]]],
+  ];
+  for (const [structure, thetas] of gradientCases) {
+    it(`has an analytic gradient that matches central finite differences (${structure} kernel, numeric and categorical columns)`, () => {
+      const data = randomData(25, 3, 1, (x) => Math.sin(5 * x[0]!) + x[1]! * x[1]! + (x[2]! > 0.5 ? 0.3 : 0), true);
+      const objective = negativeLogPosterior(data, structure);
+      for (const theta of thetas.map((values) => Float64Array.from(values, Math.log))) {
+        const gradient = new Float64Array(theta.length);
+        objective(theta, gradient);
+        for (let j = 0; j < theta.length; j++) {
+          const plus = Float64Array.from(theta);
+          const minus = Float64Array.from(theta);
+          plus[j]! += 1e-6;
+          minus[j]! -= 1e-6;
+          const numeric = (objective(plus, null) - objective(minus, null)) / 2e-6;
+          assert.ok(Math.abs(gradient[j]! - numeric) < 1e-5 * Math.max(1, Math.abs(numeric)), `θ_${j}: ${gradient[j]} vs ${numeric}`);
+        }
       }
-    }
+    });
+  }
+
+  it("gives the additive kernel's variances summing to k(x, x) and its one-column terms", () => {
+    const theta = Float64Array.from([0.3, 2, 0.5, 0.25, 1e-3], Math.log);
+    const params = paramsFromTheta(theta, 2, "additive");
+    assert.ok(Math.abs(params.signalVariance - 0.75) < 1e-15);
+    const data: TrainingData = { x: Float64Array.from([0.1, 0.2, 0.4, 0.9]), y: Float64Array.from([1, -1]), n: 2, dim: 2, categorical: new Uint8Array(2) };
+    const a = 0.75 + 1e-3;
+    const b = 0.5 * matern52(0.09 / 0.09) + 0.25 * matern52(0.49 / 4);
+    const det = a * a - b * b;
+    const quadratic = (2 * a + 2 * b) / det;
+    const expected = 0.5 * quadratic + 0.5 * Math.log(det) + Math.log(2 * Math.PI) - logPrior(theta, 2, null, "additive");
+    assert.ok(Math.abs(negativeLogPosterior(data, "additive")(theta, null) - expected) < 1e-12);
   });
 
   it("pulls parameters far above the prior back towards it", () => {
@@ -110,6 +128,16 @@ describe("fitKernel", () => {
     assert.ok(again.objective <= fit.objective + 1e-9);
     assert.ok(Math.abs(again.objective - fit.objective) < 1e-4);
     assert.deepEqual(paramsFromTheta(fit.theta, 3), fit.params);
+  });
+
+  it("prefers the additive kernel for a sum of one-column functions and the ARD one for an interaction, by BIC", () => {
+    const choose = (f: (x: Float64Array) => number) => {
+      const data = randomData(60, 3, 9, f);
+      const [ard, additive] = (["ard", "additive"] as const).map((structure) => fitKernel(data, { deterministic: true, structure }));
+      return informationCriterion(additive!, data.n) < informationCriterion(ard!, data.n) ? "additive" : "ard";
+    };
+    assert.equal(choose((x) => Math.sin(12 * x[0]!) + Math.cos(9 * x[1]!) + x[2]!), "additive");
+    assert.equal(choose((x) => Math.sin(6 * x[0]! * x[1]!) * x[2]!), "ard");
   });
 
   it("limits the run from a warm start to warmStartIterations, and improves on the warm start", () => {

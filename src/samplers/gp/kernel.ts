@@ -6,6 +6,11 @@
  * twice differentiable, rough enough for real objectives yet smooth enough for gradient-based acquisition search.
  * Writing it in s = r² keeps its derivative finite at a = b, where the derivative in r needs a limit.
  *
+ * The first-order additive form k(a, b) = Σ_d v_d·m(δ_d(a, b)/ℓ_d²) (Duvenaud, Nickisch and Rasmussen, "Additive
+ * Gaussian Processes", NeurIPS 2011) models a sum of one-column functions: what a separable objective is, and what
+ * lets a GP resolve a function that wiggles along every axis (Rastrigin's grid of local minima) from a few hundred
+ * points, where the product kernel would need them in every cell of the grid.
+ *
  * A parameter that a trial did not have (a conditional one, inactive in that trial) is encoded as NaN: two
  * inactive values are identical (δ = 0) and an inactive value is as far from any active one as the two ends of
  * the range are from each other (δ = 1), so trials of different branches of a conditional space inform each
@@ -15,10 +20,12 @@
 export interface KernelParams {
   /** One lengthscale per input column, in unit-box coordinates. */
   readonly lengthscales: Float64Array;
-  /** σ²_f: the prior variance of the latent function. */
+  /** The prior variance of the latent function, k(x, x): σ²_f, or Σ_d v_d for the additive kernel. */
   readonly signalVariance: number;
   /** Variance of the observation noise (added on the diagonal of the training covariance only). */
   readonly noiseVariance: number;
+  /** The additive kernel's variance per column, v_d; absent for the ARD product kernel. */
+  readonly componentVariances?: Float64Array;
 }
 
 /** m(s), the Matérn-5/2 correlation at scaled squared distance s. */
@@ -73,7 +80,52 @@ export function scaledDistance(
   return s;
 }
 
+/** k(row i of x, row j of y); `weights` are the params' `distanceWeights`. */
+export function covariance(
+  x: Float64Array,
+  i: number,
+  y: Float64Array,
+  j: number,
+  params: KernelParams,
+  weights: Float64Array,
+  categorical: Uint8Array,
+): number {
+  const variances = params.componentVariances;
+  if (!variances) return params.signalVariance * matern52(scaledDistance(x, i, y, j, weights, categorical));
+  const dim = weights.length;
+  let k = 0;
+  for (let d = 0; d < dim; d++) k += variances[d]! * matern52(weights[d]! * columnDistance(x, i, y, j, d, dim, categorical));
+  return k;
+}
+
+/**
+ * ∂k(row i of x, point)/∂point into `out`: 2 w_d (p_d - x_id) times the slope of the Matérn term in s (the one
+ * product term, or column d's own additive term). Zero on categorical and inactive columns, which have no slope.
+ */
+export function covarianceGradient(
+  x: Float64Array,
+  i: number,
+  point: Float64Array,
+  params: KernelParams,
+  weights: Float64Array,
+  categorical: Uint8Array,
+  out: Float64Array,
+): void {
+  const dim = weights.length;
+  const variances = params.componentVariances;
+  const productSlope = variances ? 0 : params.signalVariance * matern52Slope(scaledDistance(x, i, point, 0, weights, categorical));
+  for (let d = 0; d < dim; d++) {
+    const change = 2 * weights[d]! * (point[d]! - x[i * dim + d]!);
+    if (categorical[d] || change !== change) {
+      out[d] = 0;
+      continue;
+    }
+    const slope = variances ? variances[d]! * matern52Slope(weights[d]! * columnDistance(x, i, point, 0, d, dim, categorical)) : productSlope;
+    out[d] = slope * change;
+  }
+}
+
 /** k(a, b) for two points given as flat vectors. */
 export function kernelValue(a: Float64Array, b: Float64Array, params: KernelParams, categorical: Uint8Array): number {
-  return params.signalVariance * matern52(scaledDistance(a, 0, b, 0, distanceWeights(params), categorical));
+  return covariance(a, 0, b, 0, params, distanceWeights(params), categorical);
 }

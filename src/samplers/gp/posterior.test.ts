@@ -31,28 +31,31 @@ describe("GP posterior", () => {
     assert.ok(Math.abs(variance[0]! - 1.3) < 1e-6);
   });
 
-  it("gives gradients of mean and variance that match finite differences, and the same values as predict", () => {
-    const gp = new GaussianProcess(data(25, 3), { ...params, noiseVariance: 1e-3 });
-    const meanGradient = new Float64Array(3);
-    const varianceGradient = new Float64Array(3);
-    for (const point of [Float64Array.from([0.3, 0.6, 0.375]), Float64Array.from([0.9, 0.1, 0.875])]) {
-      const at = gp.predictWithGradient(point, meanGradient, varianceGradient);
-      const batch = gp.predict(point, 1);
-      assert.ok(Math.abs(at.mean - batch.mean[0]!) < 1e-12 && Math.abs(at.variance - batch.variance[0]!) < 1e-12);
-      for (const d of [0, 1]) {
-        const plus = Float64Array.from(point);
-        const minus = Float64Array.from(point);
-        plus[d]! += 1e-6;
-        minus[d]! -= 1e-6;
-        const [p, m] = [gp.predict(plus, 1), gp.predict(minus, 1)];
-        const meanNumeric = (p.mean[0]! - m.mean[0]!) / 2e-6;
-        const varianceNumeric = (p.variance[0]! - m.variance[0]!) / 2e-6;
-        assert.ok(Math.abs(meanGradient[d]! - meanNumeric) < 1e-6 * Math.max(1, Math.abs(meanNumeric)), `∂μ/∂x${d}`);
-        assert.ok(Math.abs(varianceGradient[d]! - varianceNumeric) < 1e-6 * Math.max(1, Math.abs(varianceNumeric)), `∂σ²/∂x${d}`);
+  const additive = { ...params, componentVariances: Float64Array.from([0.6, 0.5, 0.2]), signalVariance: 1.3 };
+  for (const [name, kernel] of [["ARD", params], ["additive", additive]] as const) {
+    it(`gives gradients of mean and variance that match finite differences, and the same values as predict (${name} kernel)`, () => {
+      const gp = new GaussianProcess(data(25, 3), { ...kernel, noiseVariance: 1e-3 });
+      const meanGradient = new Float64Array(3);
+      const varianceGradient = new Float64Array(3);
+      for (const point of [Float64Array.from([0.3, 0.6, 0.375]), Float64Array.from([0.9, 0.1, 0.875])]) {
+        const at = gp.predictWithGradient(point, meanGradient, varianceGradient);
+        const batch = gp.predict(point, 1);
+        assert.ok(Math.abs(at.mean - batch.mean[0]!) < 1e-12 && Math.abs(at.variance - batch.variance[0]!) < 1e-12);
+        for (const d of [0, 1]) {
+          const plus = Float64Array.from(point);
+          const minus = Float64Array.from(point);
+          plus[d]! += 1e-6;
+          minus[d]! -= 1e-6;
+          const [p, m] = [gp.predict(plus, 1), gp.predict(minus, 1)];
+          const meanNumeric = (p.mean[0]! - m.mean[0]!) / 2e-6;
+          const varianceNumeric = (p.variance[0]! - m.variance[0]!) / 2e-6;
+          assert.ok(Math.abs(meanGradient[d]! - meanNumeric) < 1e-6 * Math.max(1, Math.abs(meanNumeric)), `∂μ/∂x${d}`);
+          assert.ok(Math.abs(varianceGradient[d]! - varianceNumeric) < 1e-6 * Math.max(1, Math.abs(varianceNumeric)), `∂σ²/∂x${d}`);
+        }
+        assert.equal(meanGradient[2], 0, "categorical columns have no gradient");
       }
-      assert.equal(meanGradient[2], 0, "categorical columns have no gradient");
-    }
-  });
+    });
+  }
 
   it("predicts a batch of any size row by row as it predicts each row alone (inactive values included)", () => {
     const gp = new GaussianProcess(data(40, 6), { ...params, noiseVariance: 1e-4 });

@@ -8,7 +8,7 @@
  * steers parallel proposals away from points that are already being evaluated.
  */
 import { cholesky, choleskySolve, dot, type CholeskyFactor } from "../../math/linalg.js";
-import { distanceWeights, matern52, matern52Slope, scaledDistance, type KernelParams } from "./kernel.js";
+import { covariance, covarianceGradient, distanceWeights, type KernelParams } from "./kernel.js";
 import type { TrainingData } from "./hyperparameters.js";
 
 /** Variances are floored at this fraction of the signal variance, so that σ and log σ stay finite. */
@@ -25,7 +25,8 @@ export class GaussianProcess {
   private readonly upper: Float64Array;
   private readonly alpha: Float64Array;
   private readonly k: Float64Array;
-  private readonly slopes: Float64Array;
+  /** ∂k(x_i, point)/∂point of one training point. */
+  private readonly slope: Float64Array;
   private readonly w: Float64Array;
 
   constructor(data: TrainingData, params: KernelParams) {
@@ -33,33 +34,28 @@ export class GaussianProcess {
     this.data = data;
     this.params = params;
     this.weights = distanceWeights(params);
-    const covariance = new Float64Array(n * n);
+    const matrix = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
-      covariance[i * n + i] = params.signalVariance + params.noiseVariance;
+      matrix[i * n + i] = params.signalVariance + params.noiseVariance;
       for (let j = 0; j < i; j++) {
-        const k = params.signalVariance * matern52(scaledDistance(x, i, x, j, this.weights, categorical));
-        covariance[i * n + j] = k;
-        covariance[j * n + i] = k;
+        const k = covariance(x, i, x, j, params, this.weights, categorical);
+        matrix[i * n + j] = k;
+        matrix[j * n + i] = k;
       }
     }
-    this.factor = cholesky(covariance, n);
+    this.factor = cholesky(matrix, n);
     this.upper = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) this.upper[j * n + i] = this.factor.lower[i * n + j]!;
     this.alpha = choleskySolve(this.factor, data.y);
     this.k = new Float64Array(n);
-    this.slopes = new Float64Array(n);
+    this.slope = new Float64Array(data.dim);
     this.w = new Float64Array(n);
   }
 
-  /** Fills `this.k` with k(x_i, point) and `this.slopes` with σ²_f·m'(s_i) for the point at row `row` of `points`. */
+  /** Fills `this.k` with k(x_i, point) for the point at row `row` of `points`. */
   private covariances(points: Float64Array, row: number): void {
     const { n, x, categorical } = this.data;
-    const { signalVariance } = this.params;
-    for (let i = 0; i < n; i++) {
-      const s = scaledDistance(x, i, points, row, this.weights, categorical);
-      this.k[i] = signalVariance * matern52(s);
-      this.slopes[i] = signalVariance * matern52Slope(s);
-    }
+    for (let i = 0; i < n; i++) this.k[i] = covariance(x, i, points, row, this.params, this.weights, categorical);
   }
 
   /** w = L⁻¹k (forward substitution into `this.w`); returns |w|² = kᵀK⁻¹k, the variance the data explain. */
@@ -97,7 +93,7 @@ export class GaussianProcess {
       // A short last block repeats its last row.
       for (let b = 0; b < BLOCK; b++) {
         const row = Math.min(first + b, count - 1);
-        for (let i = 0; i < n; i++) k[i * BLOCK + b] = signalVariance * matern52(scaledDistance(x, i, points, row, this.weights, categorical));
+        for (let i = 0; i < n; i++) k[i * BLOCK + b] = covariance(x, i, points, row, this.params, this.weights, categorical);
       }
       let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
       let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
@@ -160,16 +156,14 @@ export class GaussianProcess {
     }
     meanGradient.fill(0);
     varianceGradient.fill(0);
-    // ∂k_i/∂p_d = slope_i · 2w_d(p_d - x_id): ∂μ = Σ α_i ∂k_i, ∂σ² = -2 Σ v_i ∂k_i.
+    // ∂μ = Σ α_i ∂k_i, ∂σ² = -2 Σ v_i ∂k_i.
     for (let i = 0; i < n; i++) {
-      const meanCoefficient = this.alpha[i]! * this.slopes[i]!;
-      const varianceCoefficient = -2 * v[i]! * this.slopes[i]!;
+      covarianceGradient(x, i, point, this.params, this.weights, categorical, this.slope);
+      const meanCoefficient = this.alpha[i]!;
+      const varianceCoefficient = -2 * v[i]!;
       for (let d = 0; d < dim; d++) {
-        // Categorical and inactive (NaN) columns contribute a constant distance: no slope.
-        const change = 2 * this.weights[d]! * (point[d]! - x[i * dim + d]!);
-        if (categorical[d] || change !== change) continue;
-        meanGradient[d]! += meanCoefficient * change;
-        varianceGradient[d]! += varianceCoefficient * change;
+        meanGradient[d]! += meanCoefficient * this.slope[d]!;
+        varianceGradient[d]! += varianceCoefficient * this.slope[d]!;
       }
     }
     if (rawVariance <= floor) varianceGradient.fill(0);

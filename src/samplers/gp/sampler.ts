@@ -26,6 +26,12 @@
  * unexplored attractive again, until a trial improves on the best (nn_mixed, median regret at 200 trials:
  * 0.0045 → 1.4e-6).
  *
+ * The kernel is the ARD product kernel or the first-order additive one (`kernel.ts`), whichever has the lower
+ * Bayesian information criterion on the data; the choice is remade at every fit up to `COLD_START_LIMIT` trials
+ * and then kept. Measured (10 seeds, median regret at 100 / 200 trials, against the ARD kernel alone):
+ * Rastrigin-10 92 / 85 → 82 / 77, its shifted variant 86 / 83 → 83 / 72, Rosenbrock-10 861 / 246 → 837 / 209;
+ * Ackley-10 4.3 / 3.3 either way, the others unchanged.
+ *
  * Hyperparameter fits warm-start from the previous fit, which is what keeps them cheap as data grow. To stay
  * reproducible on resume and across workers, the previous fit is not process memory: each fit is stored on the
  * trial being created (system attribute `gp:kernel`), and the next fit starts from the one stored on the
@@ -42,7 +48,7 @@ import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sam
 import { SobolSampler } from "../sobol.js";
 import { LogExpectedImprovement, maximizeAcquisition } from "./acquisition.js";
 import { ActivityRules } from "./activity.js";
-import { fitKernel, type TrainingData } from "./hyperparameters.js";
+import { fitKernel, informationCriterion, type FittedKernel, type KernelStructure, type TrainingData } from "./hyperparameters.js";
 import { GPInputSpace } from "./input-space.js";
 import { gaussianizeOutputs } from "./output-transform.js";
 import { GaussianProcess } from "./posterior.js";
@@ -80,6 +86,7 @@ interface Model {
   readonly input: GPInputSpace;
   readonly gp: GaussianProcess;
   readonly activity: ActivityRules;
+  readonly structure: KernelStructure;
   readonly theta: Float64Array;
   /** Lowest and average observation, in the model's units. */
   readonly best: number;
@@ -114,7 +121,7 @@ export class GPSampler implements Sampler {
     if (study.directions.length !== 1) return {};
     const model = this.model(study, this.searchSpace.compute(study));
     if (!model) return {};
-    return { systemAttrs: { [FIT_ATTR]: { space: model.fingerprint, theta: [...model.theta] } } };
+    return { systemAttrs: { [FIT_ATTR]: { space: model.fingerprint, structure: model.structure, theta: [...model.theta] } } };
   }
 
   inferRelativeSearchSpace(study: StudyView, _trial: SamplingTrial): SearchSpace {
@@ -160,12 +167,7 @@ export class GPSampler implements Sampler {
 
     const input = new GPInputSpace(space);
     const data = trainingData(complete, input, study.directions[0] === "maximize" ? -1 : 1);
-    const fit = fitKernel(data, {
-      deterministic: this.deterministicObjective,
-      warmStart: storedFit(complete, fingerprint),
-      onlyWarmStart: data.n > COLD_START_LIMIT,
-      warmStartIterations: data.n > COLD_START_LIMIT ? WARM_FIT_ITERATIONS : undefined,
-    });
+    const fit = this.fit(data, storedFit(complete, fingerprint));
     const ranked = Array.from({ length: data.n }, (_, i) => i).sort((a, b) => data.y[a]! - data.y[b]! || a - b);
     this.cached = {
       key,
@@ -173,6 +175,7 @@ export class GPSampler implements Sampler {
       input,
       gp: new GaussianProcess(data, fit.params),
       activity: ActivityRules.learn(data.x, data.n, input),
+      structure: fit.structure,
       theta: fit.theta,
       best: data.y[ranked[0]!]!,
       average: data.y.reduce((sum, v) => sum + v, 0) / data.n,
@@ -180,6 +183,24 @@ export class GPSampler implements Sampler {
       anchors: ranked.slice(0, ANCHORS).map((i) => data.x.slice(i * data.dim, (i + 1) * data.dim).map((u) => (Number.isNaN(u) ? 0.5 : u))),
     };
     return this.cached;
+  }
+
+  /**
+   * The MAP kernel. Up to `COLD_START_LIMIT` observations both forms are fitted, each from the default and from
+   * the stored fit of its form, and the lower information criterion wins; above, the stored fit's form is refitted
+   * from it alone (a choice made on a hundred points stands, and one fit of a few iterations stays cheap).
+   */
+  private fit(data: TrainingData, stored: StoredFit | null): FittedKernel {
+    const options = { deterministic: this.deterministicObjective };
+    if (data.n > COLD_START_LIMIT) {
+      const structure = stored?.structure ?? "ard";
+      return fitKernel(data, { ...options, structure, warmStart: stored?.theta, onlyWarmStart: true, warmStartIterations: WARM_FIT_ITERATIONS });
+    }
+    const structures: KernelStructure[] = data.dim > 1 ? ["ard", "additive"] : ["ard"];
+    const fits = structures.map((structure) =>
+      fitKernel(data, { ...options, structure, warmStart: stored?.structure === structure ? stored.theta : null }),
+    );
+    return fits.reduce((best, fit) => (informationCriterion(fit, data.n) < informationCriterion(best, data.n) ? fit : best));
   }
 }
 
@@ -207,12 +228,18 @@ function trainingData(trials: readonly FrozenTrial[], input: GPInputSpace, sign:
   return { x, y, n, dim: input.dim, categorical: input.categorical };
 }
 
-/** The hyperparameters stored on the highest-numbered complete trial fitted in this space, if any. */
-function storedFit(complete: readonly FrozenTrial[], fingerprint: string): Float64Array | null {
+interface StoredFit {
+  readonly structure: KernelStructure;
+  readonly theta: Float64Array;
+}
+
+/** The fit stored on the highest-numbered complete trial fitted in this space, if any (fits stored before the additive kernel existed are ARD). */
+function storedFit(complete: readonly FrozenTrial[], fingerprint: string): StoredFit | null {
   for (let i = complete.length - 1; i >= 0; i--) {
-    const stored = complete[i]!.systemAttrs[FIT_ATTR] as { space?: unknown; theta?: unknown } | undefined;
+    const stored = complete[i]!.systemAttrs[FIT_ATTR] as { space?: unknown; structure?: unknown; theta?: unknown } | undefined;
     if (stored?.space !== fingerprint || !Array.isArray(stored.theta)) continue;
-    if (stored.theta.every((v) => typeof v === "number" && Number.isFinite(v))) return Float64Array.from(stored.theta as number[]);
+    const structure = stored.structure === "additive" ? "additive" : "ard";
+    if (stored.theta.every((v) => typeof v === "number" && Number.isFinite(v))) return { structure, theta: Float64Array.from(stored.theta as number[]) };
   }
   return null;
 }
