@@ -27,8 +27,8 @@ function checkSquare(a: Float64Array, n: number, what: string): void {
 }
 
 /**
- * Σ_{k<length} a[aStart + k]·b[bStart + k]. Four partial sums let the CPU overlap the multiply-adds, which makes
- * the factorisation and the inverse about twice as fast as a single running sum (measured at n = 300).
+ * Σ_{k<length} a[aStart + k]·b[bStart + k]. Four partial sums let the CPU overlap the multiply-adds (the
+ * factorisation of a 300×300 matrix: 13 → 10 ms against a single running sum).
  */
 export function dot(a: Float64Array, aStart: number, b: Float64Array, bStart: number, length: number): number {
   let s0 = 0;

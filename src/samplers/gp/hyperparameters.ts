@@ -271,7 +271,7 @@ class PairTerms {
       let offDiagonal = 0;
       for (let p = 0; p < pairs; p++) {
         offDiagonal += pairWeights[p]! * pairCovariance[p]!;
-        slopes[p]! *= pairWeights[p]!;
+        slopes[p]! *= pairWeights[p]!; // spent: the next `covariances` writes them afresh
       }
       for (let d = 0; d < dim; d++) gradient[d] = 2 * weights[d]! * signal * dot(slopes, 0, distances, d * pairs, pairs);
       gradient[dim] = -0.5 * (diagonal * signal + 2 * offDiagonal);

@@ -7,9 +7,9 @@
  * Writing it in s = r² keeps its derivative finite at a = b, where the derivative in r needs a limit.
  *
  * The first-order additive form k(a, b) = Σ_d v_d·m(δ_d(a, b)/ℓ_d²) (Duvenaud, Nickisch and Rasmussen, "Additive
- * Gaussian Processes", NeurIPS 2011) models a sum of one-column functions: what a separable objective is, and what
- * lets a GP resolve a function that wiggles along every axis (Rastrigin's grid of local minima) from a few hundred
- * points, where the product kernel would need them in every cell of the grid.
+ * Gaussian Processes", NeurIPS 2011) models a sum of one-column functions: a separable objective, such as one whose
+ * parameters act independently, or Rastrigin's bowl with its grid of local minima, which the product kernel can
+ * only learn cell by cell of the grid.
  *
  * A parameter that a trial did not have (a conditional one, inactive in that trial) is encoded as NaN: two
  * inactive values are identical (δ = 0) and an inactive value is as far from any active one as the two ends of
