@@ -70,7 +70,7 @@ export interface FittedKernel {
  */
 export type KernelStructure = "ard" | "additive";
 
-export function thetaLength(dim: number, structure: KernelStructure): number {
+function thetaLength(dim: number, structure: KernelStructure): number {
   return structure === "ard" ? dim + 2 : 2 * dim + 1;
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { columnDistance, kernelValue, matern52, matern52Slope, scaledDistance } from "./kernel.js";
+import { columnDistance, covariance, distanceWeights, matern52, matern52Slope, scaledDistance, type KernelParams } from "./kernel.js";
 
 describe("Matérn-5/2 kernel", () => {
   it("has the textbook profile (1 + √5 r + 5r²/3)·e^{-√5 r}", () => {
@@ -28,6 +28,8 @@ describe("Matérn-5/2 kernel", () => {
     const weights = Float64Array.from([1 / 0.25, 1 / 4]);
     assert.ok(Math.abs(scaledDistance(a, 0, b, 0, weights, categorical) - (0.16 / 0.25 + 1 / 4)) < 1e-15);
     const params = { lengthscales: Float64Array.from([0.5, 2]), signalVariance: 3, noiseVariance: 0.1 };
+    const kernelValue = (p: Float64Array, q: Float64Array, kernel: KernelParams, columns: Uint8Array) =>
+      covariance(p, 0, q, 0, kernel, distanceWeights(kernel), columns);
     assert.ok(Math.abs(kernelValue(a, b, params, categorical) - 3 * matern52(0.64 + 0.25)) < 1e-15);
     assert.equal(kernelValue(a, a, params, categorical), 3, "k(x, x) = σ²_f (noise is not part of the kernel)");
   });

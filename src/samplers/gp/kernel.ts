@@ -124,8 +124,3 @@ export function covarianceGradient(
     out[d] = slope * change;
   }
 }
-
-/** k(a, b) for two points given as flat vectors. */
-export function kernelValue(a: Float64Array, b: Float64Array, params: KernelParams, categorical: Uint8Array): number {
-  return covariance(a, 0, b, 0, params, distanceWeights(params), categorical);
-}
