@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, samplers, mup-transfer (the last is not in the default set: it trains ~500 networks).
+ * Names: ask, throughput, load, samplers, pruners, mup-transfer (the last is not in the default set: it trains ~500 networks).
  */
 import { askLatency } from "./ask-latency.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
+import { prunerOverhead } from "./pruner-overhead.js";
 import { samplerOverhead } from "./sampler-overhead.js";
 import { throughput } from "./throughput.js";
 
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   throughput,
   load: loadStudyTime,
   samplers: samplerOverhead,
+  pruners: prunerOverhead,
   "mup-transfer": mupTransfer,
 };
 /** Run by name only. */

@@ -35,6 +35,21 @@ export type { AutoSamplerOptions, AutoDelegates, AutoChoice } from "./samplers/a
 export { samplerByName, SAMPLER_NAMES } from "./samplers/registry.js";
 export type { Pruner } from "./pruners/pruner.js";
 export { NopPruner } from "./pruners/pruner.js";
+export { PercentilePruner, MedianPruner } from "./pruners/percentile.js";
+export type { PercentilePrunerOptions, MedianPrunerOptions } from "./pruners/percentile.js";
+export { PatientPruner } from "./pruners/patient.js";
+export type { PatientPrunerOptions } from "./pruners/patient.js";
+export { ThresholdPruner } from "./pruners/threshold.js";
+export type { ThresholdPrunerOptions } from "./pruners/threshold.js";
+export { SuccessiveHalvingPruner } from "./pruners/successive-halving.js";
+export type { SuccessiveHalvingOptions } from "./pruners/successive-halving.js";
+export { HyperbandPruner } from "./pruners/hyperband.js";
+export type { HyperbandOptions } from "./pruners/hyperband.js";
+export { LearningCurvePruner } from "./pruners/learning-curve.js";
+export type { LearningCurveOptions } from "./pruners/learning-curve.js";
+export { prunerFromSpec, prunerNames } from "./pruners/registry.js";
+export { BohbSampler, bohb } from "./samplers/bohb.js";
+export type { BohbSamplerOptions, BohbOptions } from "./samplers/bohb.js";
 
 export type {
   CategoricalChoice,

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { ConfigError } from "../errors.js";
+import { CURVE_GROUP, CURVE_PROBLEMS } from "./curves.js";
 import { sharedDataPath } from "./data-paths.js";
 import type { Problem } from "./problem.js";
 import { NAVAL_FILE, PUBLISHED_NAVAL, PUBLISHED_VALUES_FILE, publishedNavalProblem } from "./published.js";
@@ -32,8 +33,10 @@ const GROUPS: Readonly<Record<string, () => readonly string[]>> = {
   published: () => [PUBLISHED_NAVAL],
 };
 
+// The curve problems run in a harness of their own (curve-harness.ts), but a mistyped name should learn of them too.
 const KNOWN =
-  `${SYNTHETIC_PROBLEMS.join(", ")}; groups ${Object.keys(GROUPS).join(", ")}; tabular:<file>, yahpo:<scenario>:<instance>, ${PUBLISHED_NAVAL}`;
+  `${SYNTHETIC_PROBLEMS.join(", ")}; groups ${Object.keys(GROUPS).join(", ")}; tabular:<file>, yahpo:<scenario>:<instance>, ${PUBLISHED_NAVAL}; ` +
+  `learning curves for pruners: ${CURVE_PROBLEMS.join(", ")} (group ${CURVE_GROUP})`;
 
 function unknown(name: string): never {
   throw new ConfigError(`unknown problem "${name}"; choose from: ${KNOWN}`);

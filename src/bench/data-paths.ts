@@ -1,6 +1,6 @@
 /**
- * @module Where the benchmark data lives: the workplace's `shared/` folder next to the project
- * (`<project root>/../shared`), with a clear error when it is absent.
+ * @module Where the benchmark data and the measured Optuna anchors live: the workplace's `shared/` folder next to
+ * the project (`<project root>/../shared`), with a clear error when data is absent.
  *
  * The path is found from this module's location, which is two folders below the project root both in `src/` and
  * in the built `dist/`, so it does not depend on the current directory.
@@ -24,4 +24,9 @@ export function sharedDataPath(what: string, ...parts: string[]): string {
     );
   }
   return path;
+}
+
+/** `<shared>/anchors/<parts…>`, whether or not it exists: the anchors are a reference shown when present. */
+export function sharedAnchorPath(...parts: string[]): string {
+  return join(SHARED_DIR, "anchors", ...parts);
 }

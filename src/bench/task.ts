@@ -1,9 +1,11 @@
 /**
- * @module One unit of benchmark work — a (problem, engine, sampler, seed) run — and how a worker process carries
- * it out, keeping per process one loaded copy of each problem and one Optuna bridge.
+ * @module One unit of benchmark work — a (problem, engine, sampler, seed) run, or a curve run, which also names a
+ * pruner — and how a worker process carries it out, keeping per process one loaded copy of each problem and one
+ * Optuna bridge.
  */
 import type { Problem } from "./problem.js";
 import { loadProblem } from "./catalog.js";
+import { runCurves, type CurveRunResult, type CurveTask } from "./curve-run.js";
 import { OptunaBridge, runOptuna } from "./optuna-bridge.js";
 import { runScaletune } from "./run.js";
 import type { RunResult } from "./run-result.js";
@@ -16,10 +18,24 @@ export interface RunTask {
   readonly trials: number;
 }
 
+export type BenchTask = RunTask | CurveTask;
+export type ResultOf<T extends BenchTask> = T extends CurveTask ? CurveRunResult : RunResult;
+
+export function isCurveTask(task: BenchTask): task is CurveTask {
+  return "pruner" in task;
+}
+
+/** The task in words, for error messages. */
+export function describeTask(task: BenchTask): string {
+  const who = isCurveTask(task) ? `${task.sampler} with pruner ${task.pruner}` : `${task.engine} ${task.sampler}`;
+  return `${who} on ${task.problem}, seed ${task.seed}`;
+}
+
 const problems = new Map<string, Promise<Problem>>();
 let bridge: Promise<OptunaBridge> | null = null;
 
-export async function executeTask(task: RunTask): Promise<RunResult> {
+export async function executeTask(task: BenchTask): Promise<RunResult | CurveRunResult> {
+  if (isCurveTask(task)) return runCurves(task);
   let problem = problems.get(task.problem);
   if (!problem) problems.set(task.problem, (problem = loadProblem(task.problem)));
   if (task.engine === "scaletune") return runScaletune(await problem, task.sampler, task.seed, task.trials);

@@ -54,6 +54,7 @@ export function trialJson(t: FrozenTrial): Record<string, unknown> {
     params: t.params,
     userAttrs: t.userAttrs,
     intermediateValues: [...t.intermediateValues],
+    intermediateMetrics: Object.fromEntries([...t.intermediateMetrics].map(([name, curve]) => [name, [...curve]])),
     startedAt: t.startedAt?.toISOString() ?? null,
     completedAt: t.completedAt?.toISOString() ?? null,
     durationMs: t.durationMs,

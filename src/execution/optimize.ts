@@ -68,7 +68,7 @@ export async function optimize(study: Study, objective: Objective, options: Opti
 
   study.resume();
   await study.refresh();
-  await study.recordSampler();
+  await study.recordMethods();
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   let started = 0;
   let firstError: { error: unknown } | null = null;

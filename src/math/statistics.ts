@@ -6,7 +6,11 @@
 /** The q-quantile (0 ≤ q ≤ 1) of a non-empty list, linearly interpolated. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) throw new RangeError("quantile of an empty list");
-  const sorted = [...values].sort((a, b) => a - b);
+  return sortedQuantile([...values].sort((a, b) => a - b), q);
+}
+
+/** The q-quantile of values already sorted in ascending order (non-empty), for callers that keep them sorted. */
+export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const below = sorted[lo]!;

@@ -3,6 +3,7 @@
  */
 import { ConfigError } from "../errors.js";
 import { AutoSampler } from "./auto.js";
+import { BohbSampler } from "./bohb.js";
 import { CmaEsSampler } from "./cmaes/sampler.js";
 import { CrossEntropySampler } from "./cross-entropy.js";
 import { GPSampler } from "./gp/sampler.js";
@@ -24,6 +25,8 @@ const FACTORIES: Record<string, (seed: number | undefined) => Sampler> = {
   gp: (seed) => new GPSampler(seeded(seed)),
   cmaes: (seed) => new CmaEsSampler(seeded(seed)),
   "cross-entropy": (seed) => new CrossEntropySampler(seeded(seed)),
+  // With the pruner hyperband:sampleWithinBracket=false, so that it sees every bracket (see docs/pruners.md).
+  bohb: (seed) => new BohbSampler(seeded(seed)),
 };
 
 export const SAMPLER_NAMES: readonly string[] = [...Object.keys(FACTORIES), "grid"];

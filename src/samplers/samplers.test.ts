@@ -47,6 +47,6 @@ describe("grid sampler", () => {
 describe("sampler registry", () => {
   it("finds samplers by name and lists the choices for an unknown one", () => {
     assert.equal(samplerByName("Sobol", 1).name, "sobol");
-    assert.throws(() => samplerByName("bayes"), /unknown sampler "bayes"; choose one of: auto, tpe, tpe-multivariate, random, sobol, gp, cmaes, cross-entropy, grid/);
+    assert.throws(() => samplerByName("bayes"), /unknown sampler "bayes"; choose one of: auto, tpe, tpe-multivariate, random, sobol, gp, cmaes, cross-entropy, bohb, grid/);
   });
 });

@@ -2,7 +2,8 @@
  * @module The entry points: createStudy, loadStudy, deleteStudy, listStudies.
  */
 import { ConfigError, DuplicateStudyError, StudyNotFoundError } from "../errors.js";
-import { NopPruner, type Pruner } from "../pruners/pruner.js";
+import { LearningCurvePruner } from "../pruners/learning-curve.js";
+import type { Pruner } from "../pruners/pruner.js";
 import { AutoSampler } from "../samplers/auto.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { openStorage, type StorageInput } from "../storage/open.js";
@@ -12,6 +13,7 @@ import type { Direction } from "./types.js";
 
 export interface StudyRuntimeOptions {
   sampler?: Sampler;
+  /** Default: `LearningCurvePruner` (it acts only on trials that report and ask `shouldPrune()`). */
   pruner?: Pruner;
   heartbeat?: HeartbeatOptions;
   warn?: (message: string) => void;
@@ -60,7 +62,8 @@ function generatedName(): string {
 async function attach(storage: Storage, options: StudyRuntimeOptions, record: StudyRecord): Promise<Study> {
   const study = new Study(storage, record, {
     sampler: options.sampler ?? new AutoSampler(),
-    pruner: options.pruner ?? new NopPruner(),
+    // Conservative by design: it stops a trial only when its extrapolated curve cannot beat the best (docs/pruners.md).
+    pruner: options.pruner ?? new LearningCurvePruner(),
     ...(options.heartbeat && { heartbeat: options.heartbeat }),
     ...(options.warn && { warn: options.warn }),
   });

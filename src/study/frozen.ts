@@ -14,7 +14,14 @@ export function externalParams(record: Pick<TrialRecord, "params" | "distributio
   return out;
 }
 
-export function freezeTrial(record: TrialRecord, intermediateValues: ReadonlyMap<number, number>): FrozenTrial {
+/** Named metrics of a trial that reported none (shared, never mutated). */
+export const NO_METRICS: ReadonlyMap<string, ReadonlyMap<number, number>> = new Map();
+
+export function freezeTrial(
+  record: TrialRecord,
+  intermediateValues: ReadonlyMap<number, number>,
+  intermediateMetrics: ReadonlyMap<string, ReadonlyMap<number, number>> = NO_METRICS,
+): FrozenTrial {
   const values = record.values;
   return Object.freeze({
     id: record.id,
@@ -26,6 +33,7 @@ export function freezeTrial(record: TrialRecord, intermediateValues: ReadonlyMap
     internalParams: record.params,
     distributions: record.distributions,
     intermediateValues,
+    intermediateMetrics,
     userAttrs: record.userAttrs,
     systemAttrs: record.systemAttrs,
     startedAt: record.startedAt === null ? null : new Date(record.startedAt),

@@ -130,6 +130,43 @@ describe("study: optimize, best values, trial records", () => {
     assert.deepEqual([...first!.intermediateValues], [[0, 0.9], [1, 0.8]]);
   });
 
+  it("stores several metrics per step with the curve, in memory and after reloading from SQLite, pruned trials too", async () => {
+    const dir = tempDir("scaletune-metrics-");
+    try {
+      const storage = `sqlite:${dir.file("metrics.db")}`;
+      const study = await createStudy({ name: "metrics", storage, ...quiet });
+      await study.optimize((t) => {
+        for (let step = 1; step <= 3; step++) t.report(1 / step, step, { accuracy: 0.5 + step / 10, "grad norm": 10 * step });
+        if (t.number === 0) throw new TrialPruned();
+        return 1 / 3;
+      }, { nTrials: 2 });
+      const reloaded = await loadStudy({ name: "metrics", storage, ...quiet });
+      for (const trials of [study.trials(), reloaded.trials()]) {
+        assert.deepEqual(trials.map((t) => t.state), ["pruned", "complete"]);
+        for (const trial of trials) {
+          assert.deepEqual([...trial.intermediateValues], [[1, 1], [2, 0.5], [3, 1 / 3]]);
+          assert.deepEqual([...trial.intermediateMetrics.keys()].sort(), ["accuracy", "grad norm"]);
+          assert.deepEqual([...trial.intermediateMetrics.get("grad norm")!], [[1, 10], [2, 20], [3, 30]]);
+        }
+      }
+      await reloaded.close();
+      await study.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it("rejects malformed metrics with the fix in the message", async () => {
+    const study = await createStudy(quiet);
+    const trial = await study.ask();
+    assert.throws(() => trial.report(1, 0, { "": 1 }), /non-empty names/);
+    assert.throws(() => trial.report(1, 0, { acc: "high" as never }), /metric "acc" must be a number/);
+    assert.throws(() => trial.report(1, 0, [1] as never), /object of named numbers/);
+    const fixed = new FixedTrial({});
+    fixed.report(0.5, 2, { acc: 0.9 });
+    assert.deepEqual([...fixed.intermediateMetrics.get("acc")!], [[2, 0.9]]);
+  });
+
   it("evaluates enqueued trials first, with their values", async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 5 }) });
     await study.enqueueTrial({ lr: 0.01, opt: "sgd" });

@@ -5,9 +5,9 @@ import { ConfigError, TrialStateError, describeError } from "../errors.js";
 import { optimize, type Objective, type OptimizeOptions } from "../execution/optimize.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler, StudyView } from "../samplers/sampler.js";
-import type { Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
-import { freezeTrial, externalParams } from "./frozen.js";
-import { FIXED_PARAMS_ATTR, Trial, toJsonValue, type TrialHost } from "./trial.js";
+import type { IntermediateValue, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
+import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, toJsonValue, type TrialHost } from "./trial.js";
 import type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./types.js";
 
 export interface HeartbeatOptions {
@@ -34,6 +34,7 @@ const RETRY_OF_ATTR = "retry_of";
 /** Shared by every trial that reported nothing (never mutated: curves are copied on change). */
 const NO_VALUES: ReadonlyMap<number, number> = new Map();
 const SAMPLER_ATTR = "sampler";
+const PRUNER_ATTR = "pruner";
 
 /** Why a returned objective value cannot be used, or null when it can. */
 function invalidValues(values: readonly unknown[], directions: number): string | null {
@@ -112,9 +113,8 @@ export class Study implements StudyView, TrialHost {
 
   private async applyChanges(): Promise<void> {
     const changes = await this.storage.readChanges(this.id, this.cursor);
-    const newIntermediate = new Map<number, { step: number; value: number }[]>();
+    const newIntermediate = new Map<number, IntermediateValue[]>();
     for (const row of changes.intermediate) {
-      if (row.metric !== "") continue;
       let list = newIntermediate.get(row.trialId);
       if (!list) newIntermediate.set(row.trialId, (list = []));
       list.push(row);
@@ -124,15 +124,31 @@ export class Study implements StudyView, TrialHost {
     this.cursor = changes.cursor;
   }
 
-  private apply(record: TrialRecord, added: readonly { step: number; value: number }[] | undefined): void {
+  private apply(record: TrialRecord, added: readonly IntermediateValue[] | undefined): void {
     const previous = this.byNumber[record.number];
     let curve = previous?.intermediateValues ?? NO_VALUES;
+    let metrics = previous?.intermediateMetrics ?? NO_METRICS;
     if (added && added.length > 0) {
-      const merged = new Map(curve);
-      for (const { step, value } of added) if (!merged.has(step)) merged.set(step, value);
-      curve = merged;
+      const mergedCurve = new Map(curve);
+      const mergedMetrics = new Map(metrics);
+      // Each named curve touched here is copied once (frozen trials share the maps they did not change).
+      const copied = new Map<string, Map<number, number>>();
+      for (const { metric, step, value } of added) {
+        if (metric === "") {
+          if (!mergedCurve.has(step)) mergedCurve.set(step, value);
+          continue;
+        }
+        let named = copied.get(metric);
+        if (!named) {
+          copied.set(metric, (named = new Map(mergedMetrics.get(metric))));
+          mergedMetrics.set(metric, named);
+        }
+        if (!named.has(step)) named.set(step, value);
+      }
+      curve = mergedCurve;
+      metrics = mergedMetrics;
     }
-    const frozen = freezeTrial(record, curve);
+    const frozen = freezeTrial(record, curve, metrics);
     this.byNumber[record.number] = frozen;
     this.allTrials = null;
     this.idToNumber.set(record.id, record.number);
@@ -210,9 +226,12 @@ export class Study implements StudyView, TrialHost {
 
   // ---- writing ---------------------------------------------------------------------------------------------
 
-  /** Records which sampler proposes this study's trials (once per change of sampler). */
-  async recordSampler(): Promise<void> {
-    if (this.attrs.system[SAMPLER_ATTR] !== this.sampler.name) await this.setSystemAttrs({ [SAMPLER_ATTR]: this.sampler.name });
+  /** Records which sampler proposes and which pruner stops this study's trials (written only when they change). */
+  async recordMethods(): Promise<void> {
+    const { system } = this.attrs;
+    if (system[SAMPLER_ATTR] !== this.sampler.name || system[PRUNER_ATTR] !== this.pruner.name) {
+      await this.setSystemAttrs({ [SAMPLER_ATTR]: this.sampler.name, [PRUNER_ATTR]: this.pruner.name });
+    }
   }
 
   /** Queues a trial with given parameter values; it runs before any sampled one. */
@@ -230,6 +249,36 @@ export class Study implements StudyView, TrialHost {
     await this.refresh();
   }
 
+  /**
+   * Queues a trial that continues `parent` (same parameters) from its last step, as multi-fidelity schedules do when
+   * they raise the budget: the new trial starts with the parent's curves, and its objective reads
+   * `trial.continues` to resume from the parent's checkpoint instead of training again from scratch.
+   */
+  async enqueueContinuation(parent: FrozenTrial, systemAttrs: Readonly<Record<string, JsonValue>> = {}): Promise<void> {
+    if (parent.state !== "complete" && parent.state !== "pruned") {
+      throw new ConfigError(`trial ${parent.number} is ${parent.state}; only complete or pruned trials can be continued`);
+    }
+    let lastStep: number | null = null;
+    for (const step of parent.intermediateValues.keys()) if (lastStep === null || step > lastStep) lastStep = step;
+    await this.enqueueTrial(parent.params, { systemAttrs: { ...systemAttrs, [CONTINUES_ATTR]: { trial: parent.number, lastStep } } });
+  }
+
+  /** A continuation starts with its parent's curves (reported again, so they are stored with it too). */
+  private copyParentCurve(trial: Trial): void {
+    const continuation = continuationOf(trial.systemAttrs);
+    if (!continuation) return;
+    const parent = this.byNumber[continuation.trial];
+    if (!parent) throw new ConfigError(`trial ${trial.number} continues trial ${continuation.trial}, which this study does not have`);
+    for (const [step, value] of parent.intermediateValues) {
+      const metrics: Record<string, number> = {};
+      for (const [name, curve] of parent.intermediateMetrics) {
+        const metric = curve.get(step);
+        if (metric !== undefined) metrics[name] = metric;
+      }
+      trial.report(value, step, metrics);
+    }
+  }
+
   /** Starts a trial: an enqueued one first, else one reserved by the sampler. Null when the sampler is exhausted. */
   async tryAsk(): Promise<Trial | null> {
     await this.refresh();
@@ -239,13 +288,13 @@ export class Study implements StudyView, TrialHost {
     if (!record) {
       const reservation = this.sampler.reserve ? await this.sampler.reserve(this) : {};
       if (reservation === null) return null;
-      const systemAttrs = reservation.fixedParams
-        ? { ...reservation.systemAttrs, [FIXED_PARAMS_ATTR]: toJsonValue("params", reservation.fixedParams) }
-        : { ...reservation.systemAttrs };
+      const systemAttrs = { ...this.pruner.newTrialAttrs?.(this), ...reservation.systemAttrs };
+      if (reservation.fixedParams) systemAttrs[FIXED_PARAMS_ATTR] = toJsonValue("params", reservation.fixedParams);
       record = await this.storage.createTrial(this.id, { state: "running", systemAttrs, now });
     }
     const trial = new Trial(this, record);
     this.running.set(trial.id, trial);
+    this.copyParentCurve(trial);
     try {
       await trial.sampleRelative();
     } catch (error) {

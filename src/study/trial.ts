@@ -26,6 +26,17 @@ import type { FrozenTrial, JsonValue, ParamValue } from "./types.js";
 
 /** The system attribute that carries values a trial must take (enqueued trials, grid points, retries). */
 export const FIXED_PARAMS_ATTR = "fixed_params";
+/** The system attribute of a trial that continues another one's training: `{ trial, lastStep }` (see `Study.enqueueContinuation`). */
+export const CONTINUES_ATTR = "continues";
+
+/** The trial a trial continues and the last step that trial reached, from its system attributes; null if none. */
+export function continuationOf(
+  systemAttrs: Readonly<Record<string, JsonValue>>,
+): { readonly trial: number; readonly lastStep: number | null } | null {
+  const value = systemAttrs[CONTINUES_ATTR];
+  if (typeof value !== "object" || value === null || Array.isArray(value) || typeof value.trial !== "number") return null;
+  return { trial: value.trial, lastStep: typeof value.lastStep === "number" ? value.lastStep : null };
+}
 
 function checkName(name: unknown): asserts name is string {
   if (typeof name !== "string" || name === "") throw new SearchSpaceError(`parameter names must be non-empty strings, got ${JSON.stringify(name)}`);
@@ -74,7 +85,12 @@ export abstract class BaseTrial {
     return this.spaces;
   }
 
-  abstract report(value: number, step: number): void;
+  /**
+   * Reports the objective's value at a step (an epoch, a number of examples …) for pruners, and optionally further
+   * named metrics measured at the same step, which are stored with the trial (pruned or not) but not pruned on.
+   * A step is reported once: a repeated step is ignored with a warning.
+   */
+  abstract report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void;
   abstract shouldPrune(): boolean;
   abstract setUserAttr(key: string, value: unknown): void;
 
@@ -134,6 +150,7 @@ export class FixedTrial extends BaseTrial {
   readonly number: number;
   readonly userAttrs: Record<string, JsonValue> = {};
   readonly intermediateValues = new Map<number, number>();
+  readonly intermediateMetrics = new Map<string, Map<number, number>>();
 
   constructor(
     private readonly given: Readonly<Record<string, ParamValue>>,
@@ -150,9 +167,15 @@ export class FixedTrial extends BaseTrial {
     return fixedInternal(name, this.given[name]!, distribution, "FixedTrial");
   }
 
-  report(value: number, step: number): void {
-    checkReport(value, step);
-    if (!this.intermediateValues.has(step)) this.intermediateValues.set(step, value);
+  report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void {
+    checkReport(value, step, metrics);
+    if (this.intermediateValues.has(step)) return;
+    this.intermediateValues.set(step, value);
+    for (const [name, metricValue] of Object.entries(metrics ?? {})) {
+      let curve = this.intermediateMetrics.get(name);
+      if (!curve) this.intermediateMetrics.set(name, (curve = new Map()));
+      curve.set(step, metricValue);
+    }
   }
 
   shouldPrune(): boolean {
@@ -164,10 +187,18 @@ export class FixedTrial extends BaseTrial {
   }
 }
 
-function checkReport(value: unknown, step: unknown): asserts value is number {
+function checkReport(value: unknown, step: unknown, metrics: unknown): asserts value is number {
   if (typeof value !== "number") throw new ConfigError(`report() needs a number, got ${typeof value}`);
   if (!Number.isInteger(step) || (step as number) < 0) {
     throw new ConfigError(`report() needs a non-negative integer step, got ${String(step)}`);
+  }
+  if (metrics === undefined) return;
+  if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) {
+    throw new ConfigError(`report()'s metrics must be an object of named numbers, e.g. { accuracy: 0.93 }`);
+  }
+  for (const [name, metricValue] of Object.entries(metrics)) {
+    if (name === "") throw new ConfigError(`report()'s metrics need non-empty names; the unnamed curve is the first argument`);
+    if (typeof metricValue !== "number") throw new ConfigError(`report()'s metric "${name}" must be a number, got ${typeof metricValue}`);
   }
 }
 
@@ -191,6 +222,7 @@ export class Trial extends BaseTrial {
   private userAttrValues: Record<string, JsonValue>;
   private readonly systemAttrValues: Record<string, JsonValue>;
   private readonly intermediate = new Map<number, number>();
+  private readonly metrics = new Map<string, Map<number, number>>();
   private pendingIntermediate: { metric: string; step: number; value: number }[] = [];
   private dirty = { params: false, userAttrs: false };
   private flushScheduled = false;
@@ -212,9 +244,18 @@ export class Trial extends BaseTrial {
     this.fixed = fixed && typeof fixed === "object" && !Array.isArray(fixed) ? (fixed as Record<string, ParamValue>) : {};
   }
 
+  /**
+   * For a trial that continues another one (a multi-fidelity schedule raised the budget): the trial it continues and
+   * the last step that trial reached, where training resumes (load its checkpoint). Null for a trial from scratch.
+   */
+  get continues(): { readonly trial: number; readonly lastStep: number | null } | null {
+    return continuationOf(this.systemAttrValues);
+  }
+
   /** Samples the sampler's joint step; called by the study right after the trial is created. */
   async sampleRelative(): Promise<void> {
-    const { sampler, view } = this.host;
+    const { sampler } = this.host;
+    const view = this.samplerView;
     if (!sampler.inferRelativeSearchSpace || !sampler.sampleRelative) return;
     const space = sampler.inferRelativeSearchSpace(view, this);
     if (Object.keys(space).length === 0) return;
@@ -224,6 +265,12 @@ export class Trial extends BaseTrial {
 
   get internalParams(): Readonly<Record<string, number>> {
     return this.internal;
+  }
+
+  /** What the sampler sees of the study for this trial: the pruner may narrow it (Hyperband: the trial's bracket). */
+  private get samplerView(): StudyView {
+    const { pruner, view } = this.host;
+    return pruner.samplerView ? pruner.samplerView(view, this) : view;
   }
 
   get systemAttrs(): Readonly<Record<string, JsonValue>> {
@@ -248,7 +295,8 @@ export class Trial extends BaseTrial {
     const relative = this.relativeSpace[name];
     const relativeValue = this.relativeValues[name];
     if (relative && relativeValue !== undefined && sameDistribution(relative, distribution)) return relativeValue;
-    const { sampler, view } = this.host;
+    const { sampler } = this.host;
+    const view = this.samplerView;
     const value = snapInternal(distribution, sampler.sampleIndependent(view, this, name, distribution));
     if (!containsInternal(distribution, value)) {
       throw new Error(`sampler ${sampler.name} proposed ${value} for "${name}", outside ${describeDistribution(distribution)}`);
@@ -261,15 +309,21 @@ export class Trial extends BaseTrial {
     this.scheduleFlush();
   }
 
-  report(value: number, step: number): void {
+  report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void {
     this.assertRunning("report");
-    checkReport(value, step);
+    checkReport(value, step, metrics);
     if (this.intermediate.has(step)) {
       this.host.warn(`trial ${this.number}: step ${step} was already reported; the new value ${value} is ignored`);
       return;
     }
     this.intermediate.set(step, value);
     this.pendingIntermediate.push({ metric: "", step, value });
+    for (const [name, metricValue] of Object.entries(metrics ?? {})) {
+      let curve = this.metrics.get(name);
+      if (!curve) this.metrics.set(name, (curve = new Map()));
+      curve.set(step, metricValue);
+      this.pendingIntermediate.push({ metric: name, step, value: metricValue });
+    }
     this.scheduleFlush();
   }
 
@@ -304,6 +358,7 @@ export class Trial extends BaseTrial {
         failReason: finish?.failReason ?? null,
       },
       new Map(this.intermediate),
+      new Map([...this.metrics].map(([name, curve]) => [name, new Map(curve)])),
     );
   }
 

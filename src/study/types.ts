@@ -29,8 +29,10 @@ export interface FrozenTrial {
   /** Internal values (categorical → choice index), as samplers use them. */
   readonly internalParams: Readonly<Record<string, number>>;
   readonly distributions: Readonly<Record<string, Distribution>>;
-  /** Values reported with `trial.report(value, step)`, by step. */
+  /** Values reported with `trial.report(value, step)`, by step: the curve pruners read. */
   readonly intermediateValues: ReadonlyMap<number, number>;
+  /** Further named metrics reported with `trial.report(value, step, { name: value })`, by name, then by step. */
+  readonly intermediateMetrics: ReadonlyMap<string, ReadonlyMap<number, number>>;
   readonly userAttrs: Readonly<Record<string, JsonValue>>;
   readonly systemAttrs: Readonly<Record<string, JsonValue>>;
   readonly startedAt: Date | null;

@@ -1,11 +1,18 @@
 /**
  * @module `scaletune bench`: runs samplers on benchmark problems (synthetic, tabular, YAHPO surrogates), optionally
- * side by side with Optuna, and reports regret at several budgets and the samplers' overhead.
+ * side by side with Optuna, and reports regret at several budgets and the samplers' overhead; on the learning-curve
+ * problems (`curves:…`) it runs samplers × pruners against an epoch budget, next to Optuna's anchored runs.
  */
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { ConfigError } from "../../errors.js";
+import { prunerNames } from "../../pruners/registry.js";
 import { SAMPLER_NAMES } from "../../samplers/registry.js";
+import { ANCHOR_PRUNER_SPECS } from "../../bench/curve-anchor.js";
+import { DEFAULT_EPOCH_BUDGET, runCurveBench } from "../../bench/curve-harness.js";
+import { formatCurveReport } from "../../bench/curve-report.js";
+import { CURVE_PROBLEMS, isCurveProblem } from "../../bench/curves.js";
 import { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "../../bench/optuna-bridge.js";
 import { runBench } from "../../bench/harness.js";
 import { formatReport } from "../../bench/report.js";
@@ -17,6 +24,8 @@ interface BenchCliOptions {
   trials: number;
   seeds: number;
   budgets?: number[];
+  pruners?: string[];
+  epochBudget: number;
   json?: boolean;
   out?: string;
   parallel: number;
@@ -30,6 +39,19 @@ function list(value: string): string[] {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * `--pruners`: specs separated by ";" (a spec's options are separated by commas), repeatable. A comma inside a name
+ * means the list was written with commas.
+ */
+function prunerList(value: string, previous: string[] = []): string[] {
+  const specs = value.split(";").map((s) => s.trim()).filter((s) => s !== "");
+  if (specs.some((spec) => spec.split(":")[0]!.includes(","))) {
+    const example = value.includes(":") ? "none;median:nWarmupSteps=5" : value.replaceAll(",", ";");
+    throw new InvalidArgumentError(`pruner specs are separated by ";" (commas separate one pruner's options): write e.g. --pruners "${example}".`);
+  }
+  return [...previous, ...specs];
 }
 
 function budgetList(value: string): number[] {
@@ -53,7 +75,53 @@ function progressPrinter(): (done: number, total: number) => void {
   };
 }
 
-async function bench(options: BenchCliOptions): Promise<void> {
+type Given = (option: keyof BenchCliOptions) => boolean;
+
+const OPTUNA_ANCHOR = "Optuna's rows for curve problems are its measured anchor runs, shown whenever ../shared/anchors/optuna is there";
+
+/** Options that mean nothing for one kind of problem: [option, flag, why and what to do instead]. */
+const TRIAL_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
+  ["trials", "--trials", "they spend an epoch budget, not a number of trials; use --epoch-budget <epochs>"],
+  ["budgets", "--budgets", "they are summarised at 10, 25, 50 and 100 % of --epoch-budget"],
+  ["vsOptuna", "--vs-optuna", OPTUNA_ANCHOR],
+  ["optunaSamplers", "--optuna-samplers", OPTUNA_ANCHOR],
+];
+const CURVE_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
+  ["pruners", "--pruners", `only the curve problems (${CURVE_PROBLEMS.join(", ")}) report intermediate values to prune on`],
+  ["epochBudget", "--epoch-budget", "they run a number of trials; use --trials"],
+];
+
+function rejectGiven(given: Given, options: readonly [keyof BenchCliOptions, string, string][], problems: string): void {
+  for (const [option, flag, why] of options) {
+    if (given(option)) throw new ConfigError(`${flag} does not apply to ${problems}: ${why}`);
+  }
+}
+
+/** Without --pruners: the anchor's five pruners, those this build registers (the others are named on stderr). */
+function defaultPruners(): string[] {
+  const registered = (spec: string) => prunerNames().includes(spec.split(":")[0]!);
+  const skipped = ANCHOR_PRUNER_SPECS.filter((spec) => !registered(spec));
+  if (skipped.length > 0) process.stderr.write(`scaletune: note: the anchor's pruners ${skipped.join("; ")} are not registered, so not run\n`);
+  return ANCHOR_PRUNER_SPECS.filter(registered);
+}
+
+async function curveBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+  rejectGiven(given, TRIAL_ONLY, "curve problems");
+  const report = await runCurveBench({
+    problems: options.problem.flatMap(list),
+    // The anchor's samplers: the model-based others would make a thousand-trial pruned run slow.
+    samplers: given("samplers") ? options.samplers : ["tpe", "random"],
+    pruners: options.pruners ?? defaultPruners(),
+    seeds: options.seeds,
+    epochBudget: options.epochBudget,
+    parallel: options.parallel,
+    onProgress: progressPrinter(),
+  });
+  return { report, text: formatCurveReport(report) };
+}
+
+async function trialBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+  rejectGiven(given, CURVE_ONLY, "these problems");
   const report = await runBench({
     problems: options.problem,
     samplers: options.samplers,
@@ -64,26 +132,48 @@ async function bench(options: BenchCliOptions): Promise<void> {
     optunaSamplers: options.vsOptuna ? options.optunaSamplers : null,
     onProgress: progressPrinter(),
   });
+  return { report, text: formatReport(report) };
+}
+
+async function bench(options: BenchCliOptions, command: Command): Promise<void> {
+  const given: Given = (option) => command.getOptionValueSource(option) === "cli";
+  const names = options.problem.flatMap(list);
+  const curves = names.filter(isCurveProblem);
+  if (curves.length > 0 && curves.length < names.length) {
+    throw new ConfigError(
+      `curve problems (${curves.join(", ")}) spend an epoch budget and the others a number of trials; run them in separate invocations`,
+    );
+  }
+  const { report, text } = curves.length > 0 ? await curveBench(options, given) : await trialBench(options, given);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) writeFileSync(options.out, json);
-  process.stdout.write(options.json ? json : formatReport(report));
+  process.stdout.write(options.json ? json : text);
 }
 
 export function registerBench(program: Command): void {
-  const ours = SAMPLER_NAMES.filter((n) => n !== "grid");
+  // BOHB is a multi-fidelity method: it is benchmarked with a Hyperband pruner, on curve problems only.
+  const ours = SAMPLER_NAMES.filter((n) => n !== "grid" && n !== "bohb");
   program
     .command("bench")
-    .description("benchmark samplers on synthetic, tabular and YAHPO problems, optionally side by side with Optuna")
+    .description("benchmark samplers on synthetic, tabular and YAHPO problems, optionally side by side with Optuna, and pruners on learning curves")
     .requiredOption(
       "--problem <name>",
-      "problem, group or comma-separated list (repeatable): synthetic | tabular | yahpo | published, a synthetic name " +
-        "(branin, nn_mixed, …), tabular:<file>, yahpo:<scenario>:<instance>, published:naval",
+      "problem, group or comma-separated list (repeatable): synthetic | tabular | yahpo | published | curves, a synthetic name " +
+        "(branin, nn_mixed, …), tabular:<file>, yahpo:<scenario>:<instance>, published:naval, curves:crossing, curves:benign",
       collect,
     )
-    .option("--samplers <names>", `scaletune samplers, comma-separated (registered: ${ours.join(", ")})`, list, ours)
+    .option("--samplers <names>", `scaletune samplers, comma-separated (registered: ${ours.join(", ")}; default: all; curves: tpe,random)`, list, ours)
     .option("--trials <n>", "trials per run", positiveInt, 200)
     .option("--seeds <k>", "runs per problem and sampler, with seeds 0 … k−1", positiveInt, 10)
     .option("--budgets <list>", "trial counts to summarise at (default: a quarter, half and all of --trials)", budgetList)
+    .option(
+      "--pruners <specs>",
+      'curves: pruner specs separated by ";" — commas separate one pruner\'s options — repeatable, e.g. ' +
+        '"none;median:nWarmupSteps=5;hyperband:minResource=1,maxResource=27,reductionFactor=3" ' +
+        `(registered: ${prunerNames().join(", ")}; default: the Optuna anchor's five, those registered)`,
+      prunerList,
+    )
+    .option("--epoch-budget <epochs>", "curves: epochs per run, pruned trials' included", positiveInt, DEFAULT_EPOCH_BUDGET)
     .option("--json", "print the full results as JSON (curves per run, statistics per sampler)")
     .option("--out <file>", "also write the JSON results to this file")
     .addOption(new Option("--parallel <p>", "worker processes").argParser(positiveInt).default(availableParallelism(), "the number of cores"))

@@ -14,6 +14,7 @@ function trial(number: number, state: TrialState, slot: Slot | null): FrozenTria
     internalParams: {},
     distributions: {},
     intermediateValues: new Map(),
+    intermediateMetrics: new Map(),
     userAttrs: {},
     systemAttrs: slot === null ? {} : slotAttrs(slot),
     startedAt: null,

@@ -1,0 +1,73 @@
+/**
+ * @module Time of one pruning decision (`trial.shouldPrune()` after a `report()`) with 1,000 finished trials of
+ * 100 steps each in the study, for every pruner: the issue's target is under 1 ms.
+ *
+ * The history is 1,000 noisy saturating curves (random rates and asymptotes) run to the end without pruning, so
+ * every pruner sees the same full study; then 20 new trials report 100 steps each and every decision is timed.
+ */
+import { createStudy, loadStudy, MemoryStorage, NopPruner, RandomSampler, prunerFromSpec, type Trial } from "../src/index.js";
+import { Rng } from "../src/math/random.js";
+import { median, printRows, quantile, type BenchRow } from "./common.js";
+
+const HISTORY = 1_000;
+const STEPS = 100;
+const TIMED_TRIALS = 20;
+const TARGET_MS = 1;
+const PRUNERS = [
+  "median",
+  "percentile:percentile=25",
+  "patient:patience=5,wrapped=median",
+  "threshold:upper=0.9",
+  "sha:minResource=1,reductionFactor=3",
+  "hyperband:minResource=1,maxResource=100,reductionFactor=3",
+  "learning-curve",
+];
+
+/** Reports a saturating curve whose asymptote and rate depend on the trial's two parameters. */
+function reportCurve(trial: Trial, onStep: () => boolean): number {
+  const asymptote = trial.suggestFloat("asymptote", 0.05, 0.6);
+  const rate = trial.suggestFloat("rate", 0.01, 1, { log: true });
+  const rng = new Rng(trial.number);
+  let value = 1;
+  for (let step = 1; step <= STEPS; step++) {
+    value = asymptote + (1 - asymptote) * Math.exp(-rate * step) + 0.003 * rng.normal();
+    trial.report(value, step);
+    if (onStep()) break;
+  }
+  return value;
+}
+
+export async function prunerOverhead(): Promise<BenchRow[]> {
+  const storage = new MemoryStorage();
+  const filled = await createStudy({ name: "bench", storage, sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner() });
+  await filled.optimize((trial) => reportCurve(trial, () => false), { nTrials: HISTORY });
+  const rows: BenchRow[] = [];
+  for (const spec of PRUNERS) {
+    const study = await loadStudy({ name: "bench", storage, sampler: new RandomSampler({ seed: 2 }), pruner: prunerFromSpec(spec), warn: () => {} });
+    const times: number[] = [];
+    let pruned = 0;
+    for (let i = 0; i < TIMED_TRIALS; i++) {
+      const trial = await study.ask();
+      let stopped = false;
+      const value = reportCurve(trial, () => {
+        const t0 = performance.now();
+        stopped = trial.shouldPrune();
+        times.push(performance.now() - t0);
+        return stopped;
+      });
+      if (stopped) pruned++;
+      await study.tell(trial, stopped ? "pruned" : value);
+    }
+    rows.push({
+      pruner: spec,
+      decisions: times.length,
+      "trials pruned": `${pruned} / ${TIMED_TRIALS}`,
+      "median ms": median(times).toFixed(4),
+      "p99 ms": quantile(times, 0.99).toFixed(4),
+      "max ms": Math.max(...times).toFixed(3),
+      "target ms": TARGET_MS,
+    });
+  }
+  printRows(`shouldPrune() after a report, ${HISTORY} finished trials × ${STEPS} steps in memory`, rows);
+  return rows;
+}

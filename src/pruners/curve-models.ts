@@ -1,0 +1,129 @@
+/**
+ * @module Saturating learning-curve models and how far a partial curve may still go.
+ *
+ * Two families, each with a rate r and a shape g_r(t) that decays to 0 (t = step, ≥ 1):
+ *   exponential  y(t) = c + a · e^(−r t)      power law  y(t) = c + a · t^(−r)
+ * For a fixed rate the model is linear in (c, a), so least squares is closed-form; the rate is scanned on a
+ * log-spaced grid (variable projection). That makes every fit deterministic and cheap (no iterative optimiser,
+ * no start points), which is what a pruner called after every report needs.
+ *
+ * The uncertainty kept is the profile over the rate: every rate whose residual sum of squares stays within an
+ * F-test band of the best one (SSE ≤ SSE_min · (1 + F / (n − 3)), F = 4 ≈ the 95 % point of F(1, ∞)) is plausible,
+ * and for each the linear fit's standard error at the horizon widens the prediction. Early in a curve, when slow
+ * and fast saturation fit equally well, the band holds slow rates whose asymptote is far below the data, so the
+ * optimistic bound stays low and the trial is not judged yet.
+ */
+
+export type CurveFamily = "exponential" | "power";
+
+export const CURVE_FAMILIES: readonly CurveFamily[] = ["exponential", "power"];
+
+/** Rates scanned per family: log-spaced, wide enough for curves that saturate in one step or in thousands. */
+const RATE_GRID: Readonly<Record<CurveFamily, Float64Array>> = {
+  exponential: logGrid(1e-4, 5, 48),
+  power: logGrid(0.02, 4, 40),
+};
+
+/** F(1, ∞) at 95 %, rounded up: the profile band on the rate. */
+const PROFILE_F = 4;
+
+export interface CurveBound {
+  /** Least-squares prediction at the horizon (best family and rate). */
+  readonly predicted: number;
+  /** The lowest value at the horizon any plausible family and rate allows, minus z standard errors. */
+  readonly optimistic: number;
+}
+
+/**
+ * Fits both families to points (t_i ≥ 1, y_i) of a curve that should decrease, and bounds its value at `horizon`.
+ * Needs at least 4 points (3 parameters plus one degree of freedom); null otherwise.
+ */
+export function boundAtHorizon(steps: readonly number[], values: readonly number[], horizon: number, z: number): CurveBound | null {
+  const n = steps.length;
+  if (n < 4) return null;
+  let best: { sse: number; predicted: number } | null = null;
+  const fits: { sse: number; predicted: number; standardError: number }[] = [];
+  for (const family of CURVE_FAMILIES) {
+    for (const [index, rate] of RATE_GRID[family].entries()) {
+      const fit = linearFit(steps, values, (t) => tabulatedShape(family, index, t), shape(family, rate, horizon));
+      if (!fit) continue;
+      fits.push(fit);
+      if (!best || fit.sse < best.sse) best = fit;
+    }
+  }
+  if (!best) return null;
+  const band = best.sse * (1 + PROFILE_F / (n - 3));
+  let optimistic = Infinity;
+  for (const fit of fits) {
+    if (fit.sse <= band) optimistic = Math.min(optimistic, fit.predicted - z * fit.standardError);
+  }
+  return { predicted: best.predicted, optimistic };
+}
+
+export function shape(family: CurveFamily, rate: number, t: number): number {
+  return family === "exponential" ? Math.exp(-rate * t) : t ** -rate;
+}
+
+/** g at integer t for each grid rate, computed once: a pruner refits after every report, over the same steps. */
+const SHAPE_TABLES: Readonly<Record<CurveFamily, Float64Array[]>> = { exponential: [], power: [] };
+
+function tabulatedShape(family: CurveFamily, rateIndex: number, t: number): number {
+  if (!Number.isInteger(t) || t > 1 << 16) return shape(family, RATE_GRID[family][rateIndex]!, t);
+  const tables = SHAPE_TABLES[family];
+  let table = tables[rateIndex];
+  if (!table || t >= table.length) {
+    const length = Math.max(64, 2 ** Math.ceil(Math.log2(t + 1)));
+    const rate = RATE_GRID[family][rateIndex]!;
+    table = Float64Array.from({ length }, (_, i) => shape(family, rate, i));
+    tables[rateIndex] = table;
+  }
+  return table[t]!;
+}
+
+/**
+ * Least squares of y = c + a · g(t); the prediction c + a · g_h at the horizon and its standard error, with the
+ * residual variance on n − 3 degrees of freedom (the rate was fitted too). Null when g does not vary over the points.
+ */
+function linearFit(
+  steps: readonly number[],
+  values: readonly number[],
+  g: (t: number) => number,
+  gAtHorizon: number,
+): { sse: number; predicted: number; standardError: number } | null {
+  const n = steps.length;
+  let sumG = 0;
+  let sumY = 0;
+  const gs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    gs[i] = g(steps[i]!);
+    sumG += gs[i]!;
+    sumY += values[i]!;
+  }
+  const meanG = sumG / n;
+  const meanY = sumY / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = gs[i]! - meanG;
+    const dy = values[i]! - meanY;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  // Relative test: a shape that is flat over the points (a rate far too fast or too slow) identifies nothing.
+  if (!(sxx > 1e-12 * Math.max(1, meanG * meanG) * n)) return null;
+  const a = sxy / sxx;
+  const c = meanY - a * meanG;
+  const sse = Math.max(0, syy - a * sxy);
+  const variance = sse / (n - 3);
+  const dh = gAtHorizon - meanG;
+  const standardError = Math.sqrt(variance * (1 / n + (dh * dh) / sxx));
+  return { sse, predicted: c + a * gAtHorizon, standardError };
+}
+
+function logGrid(low: number, high: number, count: number): Float64Array {
+  const grid = new Float64Array(count);
+  for (let i = 0; i < count; i++) grid[i] = low * (high / low) ** (i / (count - 1));
+  return grid;
+}

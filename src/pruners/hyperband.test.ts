@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { RandomSampler } from "../samplers/random.js";
+import type { Sampler } from "../samplers/sampler.js";
+import { Rng } from "../math/random.js";
+import { MemoryStorage } from "../storage/memory.js";
+import { createStudy, loadStudy } from "../study/api.js";
+import { flat, runCurve } from "../testing/curves.js";
+import { HyperbandPruner } from "./hyperband.js";
+import { describePrunerConformance } from "../testing/pruner-conformance.js";
+
+const quiet = { warn: () => {} };
+
+describePrunerConformance("HyperbandPruner (1 to 9, η 3)", () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 3 }));
+describePrunerConformance("HyperbandPruner (maxResource auto)", () => new HyperbandPruner({ minResource: 1, reductionFactor: 2 }));
+
+
+describe("HyperbandPruner", () => {
+  const pruner = new HyperbandPruner({ minResource: 1, maxResource: 27, reductionFactor: 3 });
+
+  it("has ⌊log_η(max/min)⌋ + 1 brackets, filled in proportion to Hyperband's budgets 27 : 12 : 6 : 4", () => {
+    assert.equal(pruner.bracketCount({ trials: () => [] } as never), 4);
+    assert.equal(new HyperbandPruner({ minResource: 1, maxResource: 26 }).bracketCount({ trials: () => [] } as never), 3);
+    const counts = [0, 0, 0, 0];
+    for (let n = 0; n < 49_000; n++) counts[pruner.bracketOf("s", n, 4)]!++;
+    for (const [b, share] of [27, 12, 6, 4].entries()) {
+      assert.ok(Math.abs(counts[b]! / 49_000 - share / 49) < 0.01, `bracket ${b}: ${counts[b]} of 49000`);
+    }
+  });
+
+  it("bracket b starts pruning at minResource · η^b and compares a trial only with its own bracket", async () => {
+    const study = await createStudy({ name: "hb", pruner, ...quiet });
+    const bracketOfNext = () => pruner.bracketOf("hb", study.trials().length, 4);
+    const prunedSteps = [new Set<number>(), new Set<number>(), new Set<number>(), new Set<number>()];
+    // Alternate a good and a bad curve; record, per bracket, the steps at which trials were stopped.
+    for (let i = 0; i < 80; i++) {
+      const bracket = bracketOfNext();
+      const { prunedAt } = await runCurve(study, flat(i % 2 === 1 ? 10 + i : 1, 27));
+      if (prunedAt !== null) prunedSteps[bracket]!.add(prunedAt);
+    }
+    // Bracket 0: first rung at 1; 1: at 3; 2: at 9; 3: at 27, the last step, where it is compared too.
+    assert.deepEqual(prunedSteps.map((steps) => [...steps]), [[1], [3], [9], [27]]);
+  });
+
+  it("a trial competes only with its own bracket", async () => {
+    const study = await createStudy({ name: "hb-own", pruner, ...quiet });
+    const inBracket1: (number | null)[] = [];
+    while (inBracket1.length < 2) {
+      const bracket = pruner.bracketOf("hb-own", study.trials().length, 4);
+      // Every other bracket holds better values (1) than both bracket-1 trials (5, then 6).
+      const { prunedAt } = await runCurve(study, flat(bracket === 1 ? 5 + inBracket1.length : 1, 27));
+      if (bracket === 1) inBracket1.push(prunedAt);
+    }
+    assert.ok(study.trials().length > 2, "trials of other brackets came first");
+    assert.deepEqual(inBracket1, [null, 3]);
+  });
+
+  it("shows the sampler only the trials of the new trial's bracket", async () => {
+    const seen: number[][] = [];
+    const spy: Sampler = {
+      name: "spy",
+      sampleIndependent(study, trial, name, distribution) {
+        seen.push(study.trials().map((t) => t.number));
+        return new RandomSampler({ seed: 1 }).sampleIndependent(study, trial, name, distribution);
+      },
+    };
+    const study = await createStudy({ name: "hb-view", sampler: spy, pruner, ...quiet });
+    for (let i = 0; i < 30; i++) await runCurve(study, flat(i, 27));
+    for (const [number, visible] of seen.entries()) {
+      const bracket = pruner.bracketOf("hb-view", number, 4);
+      const expected = Array.from({ length: number }, (_, n) => n).filter((n) => pruner.bracketOf("hb-view", n, 4) === bracket);
+      assert.deepEqual(visible, expected, `trial ${number}`);
+    }
+  });
+
+  it("under maxResource auto neither prunes nor narrows the sampler's view before a trial completes", async () => {
+    const auto = new HyperbandPruner({ minResource: 1, reductionFactor: 3 });
+    const study = await createStudy({ name: "hb-auto", pruner: auto, ...quiet });
+    assert.equal(auto.samplerView(study, { number: 0, systemAttrs: {} }), study);
+    assert.equal((await runCurve(study, flat(1, 9))).prunedAt, null);
+    assert.equal(auto.bracketCount(study), 3, "max 9 → brackets at 1, 3, 9");
+  });
+
+  it("raising maxResource keeps old trials in their brackets and continues the best of them instead of rerunning", async () => {
+    const storage = new MemoryStorage();
+    const small = new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 3 });
+    const before = await createStudy({ name: "hb-inc", storage, pruner: small, ...quiet });
+    const rng = new Rng(5);
+    for (let i = 0; i < 40; i++) await runCurve(before, flat(rng.random(), 9));
+    const old = before.trials();
+    assert.ok(old.every((t) => t.systemAttrs.hyperband_brackets === 3));
+
+    const large = new HyperbandPruner({ minResource: 1, maxResource: 27, reductionFactor: 3 });
+    const study = await loadStudy({ name: "hb-inc", storage, pruner: large, ...quiet });
+    const promoted = await large.continueBestTrials(study);
+    // Per old bracket, the best ⌊n/3⌋ (at least 1) of the trials that completed at step 9.
+    const expected: number[] = [];
+    for (let b = 0; b < 3; b++) {
+      const done = old.filter((t) => t.state === "complete" && small.bracketOf("hb-inc", t.number, 3) === b);
+      const best = [...done].sort((x, y) => x.value! - y.value!).slice(0, Math.max(1, Math.floor(done.length / 3)));
+      expected.push(...best.map((t) => t.number));
+    }
+    assert.deepEqual(promoted.map((t) => t.number).sort((x, y) => x - y), expected.sort((x, y) => x - y));
+    assert.deepEqual(await large.continueBestTrials(study), [], "queued continuations are not queued twice");
+
+    for (const parent of promoted) {
+      const trial = await study.ask();
+      assert.deepEqual(trial.continues, { trial: parent.number, lastStep: 9 });
+      assert.deepEqual(trial.params, {});
+      assert.equal(trial.suggestFloat("x", 0, 1), parent.params.x, "same parameters");
+      assert.deepEqual([...trial.intermediateValues], [...parent.intermediateValues], "the parent's curve, not rerun");
+      for (let step = 10; step <= 27; step++) {
+        trial.report(parent.value! * 0.9, step);
+        assert.equal(trial.shouldPrune(), false, "rungs below 9 were passed by the parent; the next one is at 27");
+      }
+      await study.tell(trial, parent.value! * 0.9);
+    }
+    // A new trial draws among 4 brackets; the sampler sees old trials in the brackets they were drawn in with 3.
+    const fresh = await study.ask();
+    assert.equal(fresh.systemAttrs.hyperband_brackets, 4);
+    const bracket = large.bracketOf("hb-inc", fresh.number, 4);
+    const visible = large.samplerView(study, fresh).trials().filter((t) => t.number < old.length).map((t) => t.number);
+    assert.deepEqual(visible, old.filter((t) => small.bracketOf("hb-inc", t.number, 3) === bracket).map((t) => t.number));
+  });
+
+  it("rejects unusable options", () => {
+    assert.throws(() => new HyperbandPruner({ minResource: 10, maxResource: 5 }), /maxResource \(5\) must be at least minResource/);
+    assert.throws(() => new HyperbandPruner({ reductionFactor: 1.5 }), /reductionFactor must be at least 2/);
+    assert.throws(() => new HyperbandPruner({ minResource: "auto" as never }), /not "auto"/);
+  });
+});

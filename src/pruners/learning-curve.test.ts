@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Rng } from "../math/random.js";
+import { createStudy } from "../study/api.js";
+import type { Direction } from "../study/types.js";
+import { runCurve } from "../testing/curves.js";
+import { LearningCurvePruner } from "./learning-curve.js";
+import { prunerFromSpec } from "./registry.js";
+import { describePrunerConformance } from "../testing/pruner-conformance.js";
+
+const quiet = { warn: () => {} };
+
+describePrunerConformance("LearningCurvePruner", () => new LearningCurvePruner());
+describePrunerConformance("LearningCurvePruner (maxStep 11, confidence 0.8)", () => new LearningCurvePruner({ maxStep: 11, confidence: 0.8 }));
+
+
+/** f + (1 − f) e^(−r t) + noise at t = 1 … 27, as in the crossing-curves benchmark. */
+function curve(f: number, r: number, seed: number, sign = 1): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: 27 }, (_, i) => sign * (f + (1 - f) * Math.exp(-r * (i + 1)) + 0.003 * rng.normal()));
+}
+
+async function crossingStudy(direction: Direction) {
+  const sign = direction === "minimize" ? 1 : -1;
+  const study = await createStudy({ direction, pruner: new LearningCurvePruner(), ...quiet });
+  // Three finished trials: the bar is about 0.10.
+  for (const [i, f] of [0.1, 0.15, 0.2].entries()) assert.equal((await runCurve(study, curve(f, 0.5, i, sign))).prunedAt, null);
+  const fastButWorse = await runCurve(study, curve(0.3, 1.5, 10, sign));
+  const slowButBetter = await runCurve(study, curve(0.05, 0.12, 11, sign));
+  return { fastButWorse, slowButBetter };
+}
+
+describe("LearningCurvePruner", () => {
+  it("stops a curve that plateaued above the best final value early and keeps a slow one that ends below it", async () => {
+    const { fastButWorse, slowButBetter } = await crossingStudy("minimize");
+    assert.ok(fastButWorse.prunedAt !== null && fastButWorse.prunedAt <= 6, `pruned at ${fastButWorse.prunedAt}`);
+    assert.equal(slowButBetter.prunedAt, null, "the slow starter, above the plateaued one until step 11, runs to the end");
+  });
+
+  it("mirrors for maximisation", async () => {
+    const { fastButWorse, slowButBetter } = await crossingStudy("maximize");
+    assert.ok(fastButWorse.prunedAt !== null && fastButWorse.prunedAt <= 6);
+    assert.equal(slowButBetter.prunedAt, null);
+  });
+
+  it("waits for nStartupTrials complete trials and for the final step to be known", async () => {
+    const study = await createStudy({ pruner: new LearningCurvePruner({ nStartupTrials: 2 }), ...quiet });
+    assert.equal((await runCurve(study, curve(0.1, 0.5, 1))).prunedAt, null);
+    assert.equal((await runCurve(study, curve(0.5, 3, 2))).prunedAt, null, "one complete trial is not enough");
+    assert.equal((await runCurve(study, curve(0.5, 3, 3))).prunedAt, 4, "the second completed at 0.5: now it is judged at step 4");
+  });
+
+  it("prunes a NaN report and never judges the final step", async () => {
+    const study = await createStudy({ pruner: new LearningCurvePruner({ maxStep: 5, nStartupTrials: 1 }), ...quiet });
+    await runCurve(study, [1, 0.5, 0.3, 0.2, 0.1]);
+    assert.equal((await runCurve(study, [1, NaN])).prunedAt, 2);
+    assert.equal((await runCurve(study, [1, 1, 1, 1, 1])).prunedAt, 4, "judged at step 4, not at 5 = maxStep");
+  });
+
+  it("rejects unusable options", () => {
+    assert.throws(() => new LearningCurvePruner({ confidence: 1 }), /confidence must be in \(0\.5, 1\)/);
+    assert.throws(() => new LearningCurvePruner({ nWarmupSteps: 3 }), /nWarmupSteps must be an integer of at least 4/);
+    assert.throws(() => new LearningCurvePruner({ maxStep: -1 }), /positive number/);
+    assert.ok(prunerFromSpec("learning-curve:maxStep=27,confidence=0.99") instanceof LearningCurvePruner);
+  });
+});

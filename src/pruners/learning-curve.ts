@@ -1,0 +1,94 @@
+/**
+ * @module LearningCurvePruner: stops a trial when even an optimistic extrapolation of its curve to the final step
+ * cannot beat the best finished trial.
+ *
+ * After each report the trial's curve is fitted by the saturating models of `curve-models.ts` (exponential and
+ * power-law decay to an asymptote, t = step + 1). The optimistic bound is the lowest final value any plausible
+ * model allows, less `z` standard errors; the trial is pruned when that bound is still worse than the best
+ * complete trial's value. Unlike a median or successive-halving rule it never compares curves at the same step, so
+ * a slow starter whose curve is still falling steeply is kept — which is what curves that cross need.
+ *
+ * Assumptions (documented in docs/pruners.md): the reported metric is what the study optimises, measured the same
+ * way at every step; curves saturate (no late second descent); the final step is known (given, or the last step
+ * of the first complete trial). Noise is taken as independent between steps.
+ */
+import { ConfigError } from "../errors.js";
+import { normalQuantile } from "../math/normal.js";
+import type { StudyView } from "../samplers/sampler.js";
+import type { FrozenTrial } from "../study/types.js";
+import { boundAtHorizon } from "./curve-models.js";
+import { checkCount, lastStep, singleDirection } from "./curve.js";
+import type { Pruner } from "./pruner.js";
+import { checkMinResource, firstCompleteLastStep } from "./successive-halving.js";
+
+export interface LearningCurveOptions {
+  /** The step at which a trial finishes. "auto" (default): the last step of the first complete trial. */
+  maxStep?: number | "auto";
+  /** Complete trials needed before anything is pruned (their best value is the bar). Default 3. */
+  nStartupTrials?: number;
+  /** No decision before a trial has reported this many steps (at least 4: three parameters and a residual). Default 4. */
+  nWarmupSteps?: number;
+  /** How sure the pruner must be that the trial cannot win: prune when P(final better than best) < 1 − confidence. Default 0.95. */
+  confidence?: number;
+}
+
+/**
+ * @example
+ * const study = await createStudy({ pruner: new LearningCurvePruner({ maxStep: 50 }) });
+ */
+export class LearningCurvePruner implements Pruner {
+  readonly name = "learning-curve";
+  private readonly maxStep: number | "auto";
+  readonly nStartupTrials: number;
+  readonly nWarmupSteps: number;
+  private readonly z: number;
+
+  constructor(options: LearningCurveOptions = {}) {
+    const maxStep = options.maxStep ?? "auto";
+    if (maxStep !== "auto") checkMinResource(maxStep);
+    this.maxStep = maxStep;
+    this.nStartupTrials = checkCount("nStartupTrials", options.nStartupTrials ?? 3, 1, "complete trials before any pruning");
+    this.nWarmupSteps = options.nWarmupSteps ?? 4;
+    if (!(Number.isInteger(this.nWarmupSteps) && this.nWarmupSteps >= 4)) {
+      throw new ConfigError(`nWarmupSteps must be an integer of at least 4 (three curve parameters and one residual), got ${this.nWarmupSteps}`);
+    }
+    const confidence = options.confidence ?? 0.95;
+    if (!(confidence > 0.5 && confidence < 1)) {
+      throw new ConfigError(`confidence must be in (0.5, 1), e.g. 0.95; got ${confidence}`);
+    }
+    this.z = normalQuantile(confidence);
+  }
+
+  prune(study: StudyView, trial: FrozenTrial): boolean {
+    const direction = singleDirection(study.directions, "LearningCurvePruner");
+    const last = lastStep(trial);
+    if (last === null) return false;
+    if (Number.isNaN(trial.intermediateValues.get(last))) return true;
+    const horizon = this.maxStep === "auto" ? firstCompleteLastStep(study) : this.maxStep;
+    if (horizon === null || last >= horizon || trial.intermediateValues.size < this.nWarmupSteps) return false;
+    // Maximisation is minimisation of the negated values.
+    const sign = direction === "minimize" ? 1 : -1;
+    const bar = bestComplete(study, sign, this.nStartupTrials);
+    if (bar === null) return false;
+    const steps: number[] = [];
+    const values: number[] = [];
+    for (const [step, value] of trial.intermediateValues) {
+      if (!Number.isFinite(value)) continue;
+      steps.push(step + 1);
+      values.push(sign * value);
+    }
+    const bound = boundAtHorizon(steps, values, horizon + 1, this.z);
+    return bound !== null && bound.optimistic > bar;
+  }
+}
+
+/** The best complete value, sign-adjusted so lower is better; null until `needed` trials have completed. */
+function bestComplete(study: StudyView, sign: number, needed: number): number | null {
+  let count = 0;
+  let best = Infinity;
+  for (const trial of study.trials({ states: ["complete"] })) {
+    count++;
+    best = Math.min(best, sign * trial.value!);
+  }
+  return count >= needed ? best : null;
+}
