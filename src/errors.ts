@@ -45,6 +45,14 @@ export class TrialPruned extends Error {
   }
 }
 
+/**
+ * Whether an objective's error means "pruned". By name as well as class: an objective file run by `npx scaletune`
+ * may import another copy of the package than the CLI's, and a script may define its own `TrialPruned`.
+ */
+export function isTrialPruned(error: unknown): boolean {
+  return error instanceof TrialPruned || (error instanceof Error && error.name === "TrialPruned");
+}
+
 /** Error message and stack, as stored on a failed trial. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;

@@ -5,6 +5,7 @@
  * decay (log) and optimizer. The objective maximises validation accuracy and reports it every epoch, so pruners
  * can stop hopeless runs early.
  */
+import { TrialPruned } from "../errors.js";
 import type { BaseTrial } from "../study/trial.js";
 import { loadDigits, splitDataset, type DigitsSplit } from "./digits-data.js";
 import { trainMlp, type MlpConfig } from "./mlp-trainer.js";
@@ -34,17 +35,24 @@ export function suggestMlpConfig(trial: BaseTrial, seed = 0): MlpConfig {
   };
 }
 
-/** Validation accuracy of the configuration the trial suggests; the curve is reported per epoch. */
+/**
+ * Validation accuracy of the configuration the trial suggests. The curve is reported per epoch (with the training
+ * loss as a second metric), and training stops where the study's pruner says so.
+ */
 export async function digitsObjective(trial: BaseTrial): Promise<number> {
   const split = demoSplit();
   const config = suggestMlpConfig(trial);
+  let pruned = false;
   const result = await trainMlp(config, split, {
     onEpoch: (report) => {
-      trial.report(report.validationAccuracy, report.epoch);
+      trial.report(report.validationAccuracy, report.epoch, { train_loss: report.trainLoss });
+      pruned = trial.shouldPrune();
+      return pruned ? "stop" : undefined;
     },
   });
   result.model.dispose();
   trial.setUserAttr("train_seconds", Number(result.seconds.toFixed(3)));
   if (result.diverged) trial.setUserAttr("diverged", true);
+  if (pruned) throw new TrialPruned();
   return result.validationAccuracy;
 }

@@ -1,7 +1,7 @@
 /**
  * @module The in-process optimisation loop: ask, run the objective, tell — `concurrency` trials at a time.
  */
-import { ConfigError, TrialPruned, describeError } from "../errors.js";
+import { ConfigError, describeError, isTrialPruned } from "../errors.js";
 import type { Study, TrialOutcome } from "../study/study.js";
 import type { Trial } from "../study/trial.js";
 import type { FrozenTrial } from "../study/types.js";
@@ -47,7 +47,7 @@ export async function runTrial(study: Study, trial: Trial, objective: Objective,
     outcome = await objective(trial);
   } catch (error) {
     if (trial.isFinished) throw error;
-    if (error instanceof TrialPruned) return study.tell(trial, "pruned");
+    if (isTrialPruned(error)) return study.tell(trial, "pruned");
     const frozen = await study.tell(trial, "failed", describeError(error));
     if (catches(policy, error)) {
       study.warn(`trial ${trial.number} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -29,6 +29,21 @@ export default function objective(trial) {
 }
 `;
 
+const CURVES = `
+// The package's own TrialPruned works alike; a class of the same name keeps this file free of imports.
+class TrialPruned extends Error { name = "TrialPruned"; }
+export default function objective(trial) {
+  const x = trial.suggestFloat("x", 0, 1);
+  let value = 1;
+  for (let step = 1; step <= 10; step++) {
+    value = x + 1 / step;
+    trial.report(value, step, { twice: 2 * value });
+    if (trial.shouldPrune()) throw new TrialPruned();
+  }
+  return value;
+}
+`;
+
 const TYPESCRIPT = `
 import type { Trial } from "scaletune";
 interface Point { x: number }
@@ -54,6 +69,7 @@ before(() => {
   writeFileSync(dir.file("quadratic.mjs"), QUADRATIC);
   writeFileSync(dir.file("typed.mts"), TYPESCRIPT);
   writeFileSync(dir.file("slow.mjs"), SLOW);
+  writeFileSync(dir.file("curves.mjs"), CURVES);
   writeFileSync(dir.file("no-default.mjs"), "export const x = 1;\n");
   writeFileSync(dir.file("broken.mjs"), "export default (trial => {\n");
   writeFileSync(dir.file("bad-range.mjs"), 'export default (t) => t.suggestFloat("lr", 1, 0.1, { log: true });\n');
@@ -101,10 +117,30 @@ describe("scaletune CLI", () => {
     assert.equal(trials.length, 8);
   });
 
+  it("prunes with the pruner --pruner names, stores the curves, and refuses an unknown pruner or option", () => {
+    const run = cli(["run", "curves.mjs", "--study", "pruned", "--storage", "sqlite:pruned.db", "--trials", "12", "--seed", "1",
+      "--sampler", "random", "--pruner", "median:nStartupTrials=2"], dir.path);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /pruner median/);
+    const trials = JSON.parse(cli(["trials", "--study", "pruned", "--storage", "sqlite:pruned.db", "--json"], dir.path).stdout) as {
+      state: string;
+      intermediateValues: [number, number][];
+      intermediateMetrics: Record<string, [number, number][]>;
+    }[];
+    const pruned = trials.filter((t) => t.state === "pruned");
+    assert.ok(pruned.length > 0 && pruned.length < 12, `${pruned.length} pruned`);
+    for (const t of pruned) assert.equal(t.intermediateMetrics.twice!.length, t.intermediateValues.length, "metrics kept with the curve");
+    const bad = cli(["run", "curves.mjs", "--study", "x", "--storage", "sqlite:x.db", "--pruner", "medain"], dir.path);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /unknown pruner "medain"; choose one of: none, median/);
+    const badOption = cli(["run", "curves.mjs", "--study", "x", "--storage", "sqlite:x.db", "--pruner", "median:warmup=5"], dir.path);
+    assert.match(badOption.stderr, /pruner "median" has no option "warmup"; its options are nStartupTrials/);
+  });
+
   it("runs TypeScript directly, with the file's grid and direction", () => {
     const run = cli(["run", "typed.mts", "--study", "grid", "--storage", "sqlite:grid.db", "--sampler", "grid"], dir.path);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /sampler grid · maximize/);
+    assert.match(run.stdout, /sampler grid · pruner learning-curve · maximize/);
     assert.match(run.stdout, /best trial #\d+: 40 \| n=4/);
     const trials = JSON.parse(cli(["trials", "--study", "grid", "--storage", "sqlite:grid.db", "--json"], dir.path).stdout) as {
       params: { n: number };

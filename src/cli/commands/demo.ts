@@ -8,13 +8,14 @@ import { SAMPLER_NAMES } from "../../samplers/registry.js";
 import { FixedTrial } from "../../study/trial.js";
 import { formatValue } from "../format.js";
 import { DEFAULT_STORAGE, integer, positiveInt } from "../options.js";
-import { runStudyWith } from "./run.js";
+import { PRUNER_HELP, runStudyWith } from "./run.js";
 
 interface DemoOptions {
   trials: number;
   storage: string;
   study: string;
   sampler: string;
+  pruner?: string;
   seed?: number;
   concurrency: number;
 }
@@ -34,6 +35,7 @@ async function demo(options: DemoOptions): Promise<void> {
       trials: options.trials,
       concurrency: options.concurrency,
       sampler: options.sampler,
+      ...(options.pruner !== undefined && { pruner: options.pruner }),
       ...(options.seed !== undefined && { seed: options.seed }),
     },
   );
@@ -68,6 +70,7 @@ export function registerDemo(program: Command): void {
     .option("--study <name>", "study name", "digits-mlp")
     .option("--sampler <name>", `${SAMPLER_NAMES.join(" | ")} (grid needs a grid: use run)`, "auto")
     .option("--seed <s>", "sampler seed", integer, 0)
+    .option("--pruner <spec>", PRUNER_HELP)
     .option("--concurrency <k>", "trials trained at once", positiveInt, 1)
     .action(demo);
 }

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { ConfigError, SearchSpaceError } from "../../errors.js";
+import { prunerFromSpec, prunerNames } from "../../pruners/registry.js";
 import { GridSampler } from "../../samplers/grid.js";
 import { autoSamplerHistory } from "../../samplers/auto.js";
 import { SAMPLER_NAMES, samplerByName } from "../../samplers/registry.js";
@@ -38,6 +39,8 @@ export interface RunOptions {
   timeout?: number;
   concurrency: number;
   sampler: string;
+  /** A `prunerFromSpec` spec; default: the library's default pruner. */
+  pruner?: string;
   seed?: number;
   direction?: Direction;
   failFast?: boolean;
@@ -84,13 +87,14 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     name: options.study,
     storage: options.storage,
     sampler,
+    ...(options.pruner !== undefined && { pruner: prunerFromSpec(options.pruner) }),
     loadIfExists: true,
     ...(directions && (directions.length === 1 ? { direction: directions[0]! } : { directions })),
   });
   const already = doneTrials(study);
   const target = options.trials;
   const out = process.stdout;
-  out.write(`study "${study.name}" in ${options.storage} · sampler ${sampler.name} · ${study.directions.join(", ")}\n`);
+  out.write(`study "${study.name}" in ${options.storage} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}\n`);
   if (already > 0) out.write(`resuming: ${already} trial(s) already done${target !== undefined ? ` of ${target}` : ""}\n`);
   if (target !== undefined && already >= target) {
     out.write(`nothing to do: the study already has ${already} trial(s); raise --trials to run more\n`);
@@ -148,6 +152,11 @@ function printBest(study: Study): void {
   }
 }
 
+/** `--pruner`'s help, shared by run and demo. */
+export const PRUNER_HELP =
+  `pruner for trials that report steps: ${prunerNames().join(" | ")}, options after a colon ` +
+  `(e.g. median:nWarmupSteps=5; default learning-curve; see docs/pruners.md)`;
+
 export function registerRun(program: Command): void {
   program
     .command("run")
@@ -164,6 +173,7 @@ export function registerRun(program: Command): void {
       "auto",
     )
     .option("--seed <s>", "sampler seed (same seed, same sequence)", integer)
+    .option("--pruner <spec>", PRUNER_HELP)
     .option("--direction <d>", "minimize | maximize (default: the file's `direction` export, else minimize)", direction)
     .option("--fail-fast", "stop at the first trial whose objective throws (default: record it and go on)")
     .action((file: string, options: RunOptions) => runStudy(file, options));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../errors.js";
+import { TrialPruned } from "../../errors.js";
 import { createStudy } from "../../study/api.js";
 import type { Trial } from "../../study/trial.js";
 import { describeSamplerConformance } from "../../testing/sampler-conformance.js";
@@ -78,6 +79,24 @@ describe("GPSampler", () => {
     await study.optimize((t) => [t.suggestFloat("a", 0, 1), 1 - t.suggestFloat("b", 0, 1)], { nTrials: 8 });
     assert.equal(study.trials({ states: ["complete"] }).length, 8);
     assert.equal(warnings.filter((w) => w.includes("multi-objective")).length, 1);
+  });
+
+  it("learns from pruned trials at their last reported value, so it does not propose a pruned point again", async () => {
+    // Complete values fall towards x = 0, but every trial below 0.2 is pruned after a bad report: a model of the
+    // complete trials alone keeps proposing the corner x = 0.
+    const study = await createStudy({ sampler: new GPSampler({ seed: 3, nStartupTrials: 4 }), warn: () => {} });
+    await study.optimize(
+      (t) => {
+        const x = t.suggestFloat("x", 0, 1);
+        t.report(x < 0.2 ? 5 : x, 1);
+        if (x < 0.2) throw new TrialPruned();
+        return x;
+      },
+      { nTrials: 30 },
+    );
+    const xs = study.trials().map((t) => t.params.x as number);
+    assert.equal(new Set(xs).size, xs.length, `a point was proposed twice: ${xs.map((x) => x.toFixed(3)).join(" ")}`);
+    assert.ok(study.bestValue! < 0.25, `best ${study.bestValue}`);
   });
 
   it("rejects a bad number of startup trials", () => {

@@ -1,8 +1,10 @@
 /**
  * @module Gaussian-process Bayesian optimisation: the most sample-efficient sampler for small numeric budgets.
  *
- * Each proposal fits a GP (Matérn-5/2 with one lengthscale per parameter, see `kernel.ts`) to the complete
- * trials in the relative search space (values turned into minimisation, power-transformed and standardised by
+ * Each proposal fits a GP (Matérn-5/2 with one lengthscale per parameter, see `kernel.ts`) to the observed
+ * trials in the relative search space (complete ones, and pruned ones at their last reported value: a pessimistic
+ * reading of where they were heading, which a pruner that compares curves with final values also assumes;
+ * without them the model would not learn from pruning and would propose the pruned point again) (values turned into minimisation, power-transformed and standardised by
  * `output-transform.ts`) and proposes the maximiser of log expected improvement (`acquisition.ts`). Running
  * trials of other workers enter as fantasy observations (their posterior mean, but no better than the average
  * observation), so parallel proposals spread out. Conditional spaces are modelled whole: the GP sees the union of
@@ -35,7 +37,7 @@
  * Hyperparameter fits warm-start from the previous fit, which is what keeps them cheap as data grow. To stay
  * reproducible on resume and across workers, the previous fit is not process memory: each fit is stored on the
  * trial being created (system attribute `gp:kernel`), and the next fit starts from the one stored on the
- * highest-numbered complete trial. A proposal is thus a function of the seed, the trial number, the complete
+ * highest-numbered observed trial. A proposal is thus a function of the seed, the trial number, the observed
  * trials (values, parameters and stored fits) and the running trials' parameters.
  */
 import { ConfigError } from "../../errors.js";
@@ -149,25 +151,25 @@ export class GPSampler implements Sampler {
 
   /** Startup trials: a Sobol point per trial number; later (unmodelled parameters): a draw from (seed, trial number, name). */
   sampleIndependent(study: StudyView, trial: SamplingTrial, name: string, distribution: Distribution): number {
-    if (study.trials({ states: ["complete"] }).length < this.nStartupTrials) {
+    if (observedTrials(study).length < this.nStartupTrials) {
       return this.startup.sampleIndependent(study, trial, name, distribution);
     }
     return unitToInternal(distribution, Rng.stream(this.seed, trial.number, hashString(name)).random());
   }
 
-  /** The GP of the complete trials in `space`, or null while there are too few of them (or no space). */
+  /** The GP of the observed trials in `space`, or null while there are too few of them (or no space). */
   private model(study: StudyView, space: SearchSpace): Model | null {
     const names = Object.keys(space);
     if (names.length === 0) return null;
-    const complete = study.trials({ states: ["complete"] }).filter((t) => inSpace(t, space));
-    if (complete.length < Math.max(1, this.nStartupTrials)) return null;
+    const observed = observedTrials(study).filter(({ trial }) => inSpace(trial, space));
+    if (observed.length < Math.max(1, this.nStartupTrials)) return null;
     const fingerprint = hashString(JSON.stringify(names.sort().map((name) => [name, space[name]]))).toString(16);
-    const key = `${fingerprint}:${complete.map((t) => t.id).join(",")}`;
+    const key = `${fingerprint}:${observed.map(({ trial }) => trial.id).join(",")}`;
     if (this.cached?.key === key) return this.cached;
 
     const input = new GPInputSpace(space);
-    const data = trainingData(complete, input, study.directions[0] === "maximize" ? -1 : 1);
-    const fit = this.fit(data, storedFit(complete, fingerprint));
+    const data = trainingData(observed, input, study.directions[0] === "maximize" ? -1 : 1);
+    const fit = this.fit(data, storedFit(observed.map(({ trial }) => trial), fingerprint));
     const ranked = Array.from({ length: data.n }, (_, i) => i).sort((a, b) => data.y[a]! - data.y[b]! || a - b);
     this.cached = {
       key,
@@ -213,12 +215,36 @@ function inSpace(trial: FrozenTrial, space: SearchSpace): boolean {
   return true;
 }
 
+interface Observation {
+  readonly trial: FrozenTrial;
+  readonly value: number;
+}
+
+/** Complete trials with their value, and pruned ones with their last finite reported value, in trial order. */
+function observedTrials(study: StudyView): Observation[] {
+  const observed: Observation[] = [];
+  for (const trial of study.trials({ states: ["complete", "pruned"] })) {
+    const value = trial.state === "complete" ? trial.value : lastFiniteValue(trial);
+    if (value !== null) observed.push({ trial, value });
+  }
+  return observed;
+}
+
+function lastFiniteValue(trial: FrozenTrial): number | null {
+  let last: number | null = null;
+  let lastStep = -Infinity;
+  for (const [step, value] of trial.intermediateValues) {
+    if (step > lastStep && Number.isFinite(value)) [last, lastStep] = [value, step];
+  }
+  return last;
+}
+
 /** Unit-box inputs and Gaussianised outputs less the prior mean, in trial order (`sign` -1 turns maximisation into minimisation). */
-function trainingData(trials: readonly FrozenTrial[], input: GPInputSpace, sign: number): TrainingData {
-  const n = trials.length;
+function trainingData(observed: readonly Observation[], input: GPInputSpace, sign: number): TrainingData {
+  const n = observed.length;
   const x = new Float64Array(n * input.dim);
-  trials.forEach((t, i) => x.set(input.encode(t.internalParams), i * input.dim));
-  const y = gaussianizeOutputs(trials.map((t) => sign * t.value!));
+  observed.forEach(({ trial }, i) => x.set(input.encode(trial.internalParams), i * input.dim));
+  const y = gaussianizeOutputs(observed.map(({ value }) => sign * value));
   // The prior mean (see the module comment): the worst observation, or the average (0) once the search stalls.
   let bestIndex = 0;
   for (let i = 1; i < n; i++) if (y[i]! < y[bestIndex]!) bestIndex = i;
@@ -233,10 +259,10 @@ interface StoredFit {
   readonly theta: Float64Array;
 }
 
-/** The fit stored on the highest-numbered complete trial fitted in this space, if any (fits stored before the additive kernel existed are ARD). */
-function storedFit(complete: readonly FrozenTrial[], fingerprint: string): StoredFit | null {
-  for (let i = complete.length - 1; i >= 0; i--) {
-    const stored = complete[i]!.systemAttrs[FIT_ATTR] as { space?: unknown; structure?: unknown; theta?: unknown } | undefined;
+/** The fit stored on the highest-numbered observed trial fitted in this space, if any (fits stored before the additive kernel existed are ARD). */
+function storedFit(observed: readonly FrozenTrial[], fingerprint: string): StoredFit | null {
+  for (let i = observed.length - 1; i >= 0; i--) {
+    const stored = observed[i]!.systemAttrs[FIT_ATTR] as { space?: unknown; structure?: unknown; theta?: unknown } | undefined;
     if (stored?.space !== fingerprint || !Array.isArray(stored.theta)) continue;
     const structure = stored.structure === "additive" ? "additive" : "ard";
     if (stored.theta.every((v) => typeof v === "number" && Number.isFinite(v))) return { structure, theta: Float64Array.from(stored.theta as number[]) };
