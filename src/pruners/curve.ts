@@ -3,6 +3,7 @@
  * step and trial counts that schedule when a pruner reads it.
  */
 import { ConfigError } from "../errors.js";
+import { objectiveMetric } from "../study/trial.js";
 import type { Direction, FrozenTrial } from "../study/types.js";
 
 /** The largest step the trial has reported, or null before its first report. */
@@ -68,4 +69,19 @@ export function singleDirection(directions: readonly Direction[], pruner: string
     );
   }
   return directions[0]!;
+}
+
+/** One curve per objective: the trial's curve for the first, the stored `objective:i` metrics for the others. */
+export function objectiveCurves(
+  trial: Pick<FrozenTrial, "intermediateValues" | "intermediateMetrics">,
+  objectives: number,
+): ReadonlyMap<number, number>[] {
+  const curves = [trial.intermediateValues];
+  for (let i = 1; i < objectives; i++) curves.push(trial.intermediateMetrics.get(objectiveMetric(i)) ?? new Map());
+  return curves;
+}
+
+/** +1 for minimize, −1 for maximize: multiplying by it turns every objective into one to minimise. */
+export function directionSigns(directions: readonly Direction[]): number[] {
+  return directions.map((d) => (d === "minimize" ? 1 : -1));
 }

@@ -22,7 +22,8 @@ import type { SamplingTrial, StudyView } from "../samplers/sampler.js";
 import type { Study } from "../study/study.js";
 import { continuationOf } from "../study/trial.js";
 import type { FrozenTrial, JsonValue, TrialState } from "../study/types.js";
-import { isWorse, lastStep, singleDirection } from "./curve.js";
+import { paretoOrder } from "../math/pareto.js";
+import { directionSigns, lastStep, objectiveCurves } from "./curve.js";
 import type { Pruner } from "./pruner.js";
 import { failsRungPromotion } from "./rungs.js";
 import { checkMinResource, checkReductionFactor, firstCompleteLastStep } from "./successive-halving.js";
@@ -79,12 +80,11 @@ export class HyperbandPruner implements Pruner {
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {
-    const direction = singleDirection(study.directions, "HyperbandPruner");
     const brackets = this.bracketCount(study);
     if (brackets === null) return false;
     const bracket = this.bracketOfTrial(study.name, trial, brackets);
     const schedule = { minResource: this.minResource, reductionFactor: this.reductionFactor, minEarlyStoppingRate: bracket };
-    return failsRungPromotion(trial, this.bracketTrials(study, brackets)[bracket] ?? [], schedule, direction);
+    return failsRungPromotion(trial, this.bracketTrials(study, brackets)[bracket] ?? [], schedule, study.directions);
   }
 
   newTrialAttrs(study: StudyView): Readonly<Record<string, JsonValue>> {
@@ -140,7 +140,6 @@ export class HyperbandPruner implements Pruner {
     if (this.maxResource === "auto") {
       throw new ConfigError(`continueBestTrials needs a numeric maxResource (the new maximum), not "auto"`);
     }
-    const direction = singleDirection(study.directions, "HyperbandPruner");
     await study.refresh();
     const brackets = this.bracketCount(study)!;
     const trials = study.trials();
@@ -156,11 +155,11 @@ export class HyperbandPruner implements Pruner {
       group.trials.push(trial);
     }
     const promoted: FrozenTrial[] = [];
+    const signs = directionSigns(study.directions);
     for (const { bracket, step, trials: group } of groups.values()) {
-      const ranked = [...group].sort((a, b) => {
-        const [va, vb] = [a.intermediateValues.get(step)!, b.intermediateValues.get(step)!];
-        return isWorse(va, vb, direction) ? 1 : isWorse(vb, va, direction) ? -1 : a.number - b.number;
-      });
+      // Their values at the step they stopped at (their final ones), ranked as a rung ranks them.
+      const points = group.map((t) => objectiveCurves(t, signs.length).map((curve, i) => signs[i]! * (curve.get(step) ?? NaN)));
+      const ranked = paretoOrder(points.map((p) => p.map((v) => (Number.isNaN(v) ? Infinity : v)))).map((i) => group[i]!);
       for (const trial of ranked.slice(0, Math.max(1, Math.floor(group.length / this.reductionFactor)))) {
         if (continued.has(trial.number)) continue;
         await study.enqueueContinuation(trial, { [BRACKET_ATTR]: bracket });

@@ -43,6 +43,28 @@ describe("LearningCurvePruner", () => {
     assert.equal(slowButBetter.prunedAt, null);
   });
 
+  it("in a multi-objective study prunes a trial whose optimistic ends are dominated, not one that would join the front", async () => {
+    const study = await createStudy({ directions: ["minimize", "minimize"], pruner: new LearningCurvePruner(), ...quiet });
+    const run = async (a: readonly number[], b: readonly number[]) => {
+      const trial = await study.ask();
+      for (let i = 0; i < a.length; i++) {
+        trial.report([a[i]!, b[i]!], i + 1);
+        if (trial.shouldPrune()) {
+          await study.tell(trial, "pruned");
+          return i + 1;
+        }
+      }
+      await study.tell(trial, [a.at(-1)!, b.at(-1)!]);
+      return null;
+    };
+    for (const [i, f] of [0.1, 0.15, 0.2].entries()) assert.equal(await run(curve(f, 0.5, i), curve(0.2 - f / 2, 0.5, 10 + i)), null);
+    // Finals ≈ (0.1, 0.15), (0.15, 0.125), (0.2, 0.1). Both curves flat well above them: dominated.
+    const dominated = await run(curve(0.4, 2, 20), curve(0.4, 2, 21));
+    assert.ok(dominated !== null && dominated <= 6, `pruned at ${dominated}`);
+    // Worse in the first objective, far better in the second: it would join the front.
+    assert.equal(await run(curve(0.4, 2, 22), curve(0.01, 2, 23)), null);
+  });
+
   it("waits for nStartupTrials complete trials and for the final step to be known", async () => {
     const study = await createStudy({ pruner: new LearningCurvePruner({ nStartupTrials: 2 }), ...quiet });
     assert.equal((await runCurve(study, curve(0.1, 0.5, 1))).prunedAt, null);

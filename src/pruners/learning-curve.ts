@@ -5,7 +5,8 @@
  * After each report the trial's curve is fitted by the saturating models of `curve-models.ts` (exponential and
  * power-law decay to an asymptote, t = step + 1). The optimistic bound is the lowest final value any plausible
  * model allows, less `z` standard errors; the trial is pruned when that bound is still worse than the best
- * complete trial's value. Unlike a median or successive-halving rule it never compares curves at the same step, so
+ * complete trial's value — in a multi-objective study, when some complete trial's final values dominate the
+ * optimistic ends of all its objectives' curves. Unlike a median or successive-halving rule it never compares curves at the same step, so
  * a slow starter whose curve is still falling steeply is kept — which is what curves that cross need.
  *
  * Assumptions (documented in docs/pruners.md): the reported metric is what the study optimises, measured the same
@@ -14,10 +15,11 @@
  */
 import { ConfigError } from "../errors.js";
 import { normalQuantile } from "../math/normal.js";
+import { dominates } from "../math/pareto.js";
 import type { StudyView } from "../samplers/sampler.js";
 import type { FrozenTrial } from "../study/types.js";
 import { boundAtHorizon } from "./curve-models.js";
-import { checkCount, lastStep, singleDirection } from "./curve.js";
+import { checkCount, directionSigns, lastStep, objectiveCurves } from "./curve.js";
 import type { Pruner } from "./pruner.js";
 import { checkMinResource, firstCompleteLastStep } from "./successive-halving.js";
 
@@ -60,35 +62,35 @@ export class LearningCurvePruner implements Pruner {
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {
-    const direction = singleDirection(study.directions, "LearningCurvePruner");
     const last = lastStep(trial);
     if (last === null) return false;
     if (Number.isNaN(trial.intermediateValues.get(last))) return true;
     const horizon = this.maxStep === "auto" ? firstCompleteLastStep(study) : this.maxStep;
     if (horizon === null || last >= horizon || trial.intermediateValues.size < this.nWarmupSteps) return false;
-    // Maximisation is minimisation of the negated values.
-    const sign = direction === "minimize" ? 1 : -1;
-    const bar = bestComplete(study, sign, this.nStartupTrials);
-    if (bar === null) return false;
-    const steps: number[] = [];
-    const values: number[] = [];
-    for (const [step, value] of trial.intermediateValues) {
-      if (!Number.isFinite(value)) continue;
-      steps.push(step + 1);
-      values.push(sign * value);
+    // Every objective is turned into one to minimise.
+    const signs = directionSigns(study.directions);
+    const finals = completeFinals(study, signs);
+    if (finals.length < this.nStartupTrials) return false;
+    const optimistic: number[] = [];
+    for (const [i, curve] of objectiveCurves(trial, signs.length).entries()) {
+      const steps: number[] = [];
+      const values: number[] = [];
+      for (const [step, value] of curve) {
+        if (!Number.isFinite(value)) continue;
+        steps.push(step + 1);
+        values.push(signs[i]! * value);
+      }
+      const bound = boundAtHorizon(steps, values, horizon + 1, this.z);
+      if (bound === null) return false;
+      optimistic.push(bound.optimistic);
     }
-    const bound = boundAtHorizon(steps, values, horizon + 1, this.z);
-    return bound !== null && bound.optimistic > bar;
+    // One objective: worse than the best final value. Several: dominated by a complete trial's final values, so
+    // that even the optimistic end of every curve would not reach the Pareto front.
+    return finals.some((final) => (signs.length === 1 ? final[0]! < optimistic[0]! : dominates(final, optimistic)));
   }
 }
 
-/** The best complete value, sign-adjusted so lower is better; null until `needed` trials have completed. */
-function bestComplete(study: StudyView, sign: number, needed: number): number | null {
-  let count = 0;
-  let best = Infinity;
-  for (const trial of study.trials({ states: ["complete"] })) {
-    count++;
-    best = Math.min(best, sign * trial.value!);
-  }
-  return count >= needed ? best : null;
+/** The complete trials' final values, sign-adjusted so lower is better. */
+function completeFinals(study: StudyView, signs: readonly number[]): number[][] {
+  return study.trials({ states: ["complete"] }).map((t) => t.values!.map((v, i) => signs[i]! * v));
 }

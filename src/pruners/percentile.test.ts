@@ -90,7 +90,7 @@ describe("MedianPruner: decisions against hand-computed medians", () => {
   it("refuses a multi-objective study with a ConfigError", async () => {
     const study = await createStudy({ directions: ["minimize", "maximize"], warn: () => {} });
     const trial = await study.ask();
-    trial.report(1, 0);
+    trial.report([1, 1], 0);
     assert.throws(() => new MedianPruner().prune(study, trial.snapshot()), (e) => e instanceof ConfigError && /2 objectives/.test(e.message));
   });
 });

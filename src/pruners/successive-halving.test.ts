@@ -78,10 +78,28 @@ describe("SuccessiveHalvingPruner", () => {
     assert.ok(prunerFromSpec("sha:minResource=auto,reductionFactor=3") instanceof SuccessiveHalvingPruner);
   });
 
-  it("refuses multi-objective studies with a ConfigError", async () => {
-    const study = await createStudy({ directions: ["minimize", "minimize"], pruner: new SuccessiveHalvingPruner(), ...quiet });
-    const trial = await study.ask();
-    trial.report(1, 1);
-    assert.throws(() => trial.shouldPrune(), { name: "ConfigError", message: /2 objectives/ });
+  it("ranks a multi-objective rung by Pareto front and crowding distance (MO-ASHA), as computed by hand", async () => {
+    // η = 2, rungs at 1, 2, 4; flat curves of two losses.
+    const study = await createStudy({
+      directions: ["minimize", "minimize"],
+      pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }),
+      ...quiet,
+    });
+    const outcomes = [];
+    for (const [a, b] of [[1, 5], [5, 1], [3, 3], [0.5, 0.5], [2, 6]]) {
+      const trial = await study.ask();
+      let prunedAt: number | null = null;
+      for (let step = 1; step <= 4 && prunedAt === null; step++) {
+        trial.report([a!, b!], step);
+        if (trial.shouldPrune()) prunedAt = step;
+      }
+      await study.tell(trial, prunedAt === null ? [a!, b!] : "pruned");
+      outcomes.push(prunedAt);
+    }
+    // (5,1) ties (1,5) on the first front, both extremes: a tie promotes. (3,3) is on the first front but less
+    // crowded-apart than the extremes: third of 3, one slot → pruned. (0.5,0.5) dominates all. (2,6) is dominated
+    // by (1,5): fifth of 5, two slots → pruned.
+    assert.deepEqual(outcomes, [null, null, 1, null, 1]);
+    assert.deepEqual([...study.trials()[2]!.intermediateMetrics.get("objective:1")!], [[1, 3]], "the second objective's curve is kept");
   });
 });

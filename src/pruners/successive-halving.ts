@@ -4,7 +4,7 @@
 import { ConfigError } from "../errors.js";
 import type { StudyView } from "../samplers/sampler.js";
 import type { FrozenTrial } from "../study/types.js";
-import { checkCount, lastStep, singleDirection } from "./curve.js";
+import { checkCount, lastStep } from "./curve.js";
 import type { Pruner } from "./pruner.js";
 import { failsRungPromotion } from "./rungs.js";
 
@@ -42,11 +42,10 @@ export class SuccessiveHalvingPruner implements Pruner {
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {
-    const direction = singleDirection(study.directions, "SuccessiveHalvingPruner");
     const minResource = this.minResource === "auto" ? autoMinResource(study) : this.minResource;
     if (minResource === null) return false;
     const schedule = { minResource, reductionFactor: this.reductionFactor, minEarlyStoppingRate: this.minEarlyStoppingRate };
-    return failsRungPromotion(trial, study.trials(), schedule, direction);
+    return failsRungPromotion(trial, study.trials(), schedule, study.directions);
   }
 }
 

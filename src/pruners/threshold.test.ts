@@ -47,10 +47,10 @@ describe("ThresholdPruner: bounds on the latest value", () => {
     assert.equal(await decide(options, { 0: 0.5, 3: 5 }), true);
   });
 
-  it("prunes in multi-objective studies too", async () => {
+  it("prunes in multi-objective studies too, on the first objective's curve", async () => {
     const study = await createStudy({ directions: ["minimize", "maximize"], pruner: new ThresholdPruner({ upper: 1 }), warn: () => {} });
     await study.optimize((trial) => {
-      trial.report(trial.number === 0 ? 0.5 : 5, 0);
+      trial.report(trial.number === 0 ? [0.5, 9] : [5, 0], 0);
       if (trial.shouldPrune()) throw new TrialPruned();
       return [1, 1];
     }, { nTrials: 2 });

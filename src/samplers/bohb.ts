@@ -18,6 +18,7 @@
 import { ConfigError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
 import { HyperbandPruner, type HyperbandOptions } from "../pruners/hyperband.js";
+import { objectiveCurves } from "../pruners/curve.js";
 import { firstStepAtOrPast } from "../pruners/rungs.js";
 import type { Distribution, SearchSpace } from "../space/distributions.js";
 import type { FrozenTrial, TrialState } from "../study/types.js";
@@ -118,7 +119,9 @@ class BudgetView {
   /** Rebuilt only when the study's trials array changes (as `StudyView.trials` promises to callers). */
   private trials(): readonly FrozenTrial[] {
     const source = this.study.trials();
-    if (this.derived?.source !== source) this.derived = { source, trials: valuedAt(source, this.budget) };
+    if (this.derived?.source !== source) {
+      this.derived = { source, trials: valuedAt(source, this.budget, this.study.directions.length) };
+    }
     return this.derived.trials;
   }
 }
@@ -138,7 +141,8 @@ function largestBudgetWith(trials: readonly FrozenTrial[], needed: number): numb
   return lastSteps[needed - 1]!;
 }
 
-function valuedAt(source: readonly FrozenTrial[], budget: number): readonly FrozenTrial[] {
+/** Each trial valued at its first reported step at or past `budget` (one value per objective). */
+function valuedAt(source: readonly FrozenTrial[], budget: number, objectives: number): readonly FrozenTrial[] {
   const trials: FrozenTrial[] = [];
   for (const trial of source) {
     if (trial.state === "running") {
@@ -149,9 +153,9 @@ function valuedAt(source: readonly FrozenTrial[], budget: number): readonly Froz
     if (trial.state === "failed" || trial.state === "waiting") continue;
     const step = firstStepAtOrPast(trial.intermediateValues, budget);
     if (step === null) continue;
-    const value = trial.intermediateValues.get(step)!;
-    if (!Number.isFinite(value)) continue;
-    trials.push(Object.freeze({ ...trial, state: "complete" as const, value, values: [value] }));
+    const values = objectiveCurves(trial, objectives).map((curve) => curve.get(step) ?? NaN);
+    if (!values.every(Number.isFinite)) continue;
+    trials.push(Object.freeze({ ...trial, state: "complete" as const, value: values[0]!, values }));
   }
   return Object.freeze(trials);
 }

@@ -86,11 +86,12 @@ export abstract class BaseTrial {
   }
 
   /**
-   * Reports the objective's value at a step (an epoch, a number of examples …) for pruners, and optionally further
-   * named metrics measured at the same step, which are stored with the trial (pruned or not) but not pruned on.
-   * A step is reported once: a repeated step is ignored with a warning.
+   * Reports the objective's value at a step (an epoch, a number of examples …) for pruners — in a multi-objective
+   * study one value per objective, as an array — and optionally further named metrics measured at the same step,
+   * which are stored with the trial (pruned or not) but not pruned on. A step is reported once: a repeated step is
+   * ignored with a warning.
    */
-  abstract report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void;
+  abstract report(value: number | readonly number[], step: number, metrics?: Readonly<Record<string, number>>): void;
   abstract shouldPrune(): boolean;
   abstract setUserAttr(key: string, value: unknown): void;
 
@@ -167,11 +168,11 @@ export class FixedTrial extends BaseTrial {
     return fixedInternal(name, this.given[name]!, distribution, "FixedTrial");
   }
 
-  report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void {
-    checkReport(value, step, metrics);
+  report(value: number | readonly number[], step: number, metrics?: Readonly<Record<string, number>>): void {
+    const [primary, all] = checkReport(value, step, metrics, null);
     if (this.intermediateValues.has(step)) return;
-    this.intermediateValues.set(step, value);
-    for (const [name, metricValue] of Object.entries(metrics ?? {})) {
+    this.intermediateValues.set(step, primary);
+    for (const [name, metricValue] of Object.entries(all)) {
       let curve = this.intermediateMetrics.get(name);
       if (!curve) this.intermediateMetrics.set(name, (curve = new Map()));
       curve.set(step, metricValue);
@@ -187,19 +188,51 @@ export class FixedTrial extends BaseTrial {
   }
 }
 
-function checkReport(value: unknown, step: unknown, metrics: unknown): asserts value is number {
-  if (typeof value !== "number") throw new ConfigError(`report() needs a number, got ${typeof value}`);
+/**
+ * Checks a report and splits it into the first objective's value (the curve every pruner reads) and the named
+ * metrics to store with it: the caller's, plus `objective:1`, `objective:2` … for the other objectives of a
+ * multi-objective report. `objectives` is the study's count (null outside a study: any count).
+ */
+function checkReport(
+  value: unknown,
+  step: unknown,
+  metrics: unknown,
+  objectives: number | null,
+): [primary: number, metrics: Record<string, number>] {
+  const values = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (values.length === 0 || values.some((v) => typeof v !== "number")) {
+    throw new ConfigError(`report() needs a number (or one number per objective), got ${JSON.stringify(value)}`);
+  }
+  if (objectives !== null && (Array.isArray(value) ? values.length !== objectives : objectives > 1)) {
+    throw new ConfigError(
+      `report() got ${values.length} value(s) but the study has ${objectives} objective(s); report one value per objective, as an array`,
+    );
+  }
   if (!Number.isInteger(step) || (step as number) < 0) {
     throw new ConfigError(`report() needs a non-negative integer step, got ${String(step)}`);
   }
-  if (metrics === undefined) return;
+  const all: Record<string, number> = {};
+  for (let i = 1; i < values.length; i++) all[objectiveMetric(i)] = values[i] as number;
+  if (metrics === undefined) return [values[0] as number, all];
   if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) {
     throw new ConfigError(`report()'s metrics must be an object of named numbers, e.g. { accuracy: 0.93 }`);
   }
   for (const [name, metricValue] of Object.entries(metrics)) {
     if (name === "") throw new ConfigError(`report()'s metrics need non-empty names; the unnamed curve is the first argument`);
+    if (name.startsWith(OBJECTIVE_METRIC_PREFIX)) {
+      throw new ConfigError(`report()'s metric name "${name}" is reserved for the objectives of a multi-objective report; rename it`);
+    }
     if (typeof metricValue !== "number") throw new ConfigError(`report()'s metric "${name}" must be a number, got ${typeof metricValue}`);
+    all[name] = metricValue;
   }
+  return [values[0] as number, all];
+}
+
+const OBJECTIVE_METRIC_PREFIX = "objective:";
+
+/** The metric under which objective `index` (≥ 1) of a multi-objective report is stored; objective 0 is the curve. */
+export function objectiveMetric(index: number): string {
+  return `${OBJECTIVE_METRIC_PREFIX}${index}`;
 }
 
 /** What a running trial needs from its study. */
@@ -309,16 +342,16 @@ export class Trial extends BaseTrial {
     this.scheduleFlush();
   }
 
-  report(value: number, step: number, metrics?: Readonly<Record<string, number>>): void {
+  report(value: number | readonly number[], step: number, metrics?: Readonly<Record<string, number>>): void {
     this.assertRunning("report");
-    checkReport(value, step, metrics);
+    const [primary, all] = checkReport(value, step, metrics, this.host.view.directions.length);
     if (this.intermediate.has(step)) {
-      this.host.warn(`trial ${this.number}: step ${step} was already reported; the new value ${value} is ignored`);
+      this.host.warn(`trial ${this.number}: step ${step} was already reported; the new value ${String(value)} is ignored`);
       return;
     }
-    this.intermediate.set(step, value);
-    this.pendingIntermediate.push({ metric: "", step, value });
-    for (const [name, metricValue] of Object.entries(metrics ?? {})) {
+    this.intermediate.set(step, primary);
+    this.pendingIntermediate.push({ metric: "", step, value: primary });
+    for (const [name, metricValue] of Object.entries(all)) {
       let curve = this.metrics.get(name);
       if (!curve) this.metrics.set(name, (curve = new Map()));
       curve.set(step, metricValue);

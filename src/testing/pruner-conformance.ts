@@ -194,13 +194,13 @@ export function describePrunerConformance(name: string, factory: () => Pruner, o
       assertStoredAsRun(run.study.trials(), run, irregular);
     });
 
-    it("supports multi-objective studies, or refuses them with a ConfigError (not a TypeError)", async () => {
+    it("supports multi-objective studies (one value per objective and step), or refuses them with a ConfigError", async () => {
       const study = await newStudy({ directions: ["minimize", "maximize"], pruner: factory() });
       const refusals: unknown[] = [];
       await study.optimize(
         (trial) => {
           for (const [step, value] of regular(trial.number)) {
-            trial.report(value, step);
+            trial.report([value, -value], step);
             let prune = false;
             try {
               prune = trial.shouldPrune();

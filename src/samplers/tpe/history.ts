@@ -13,7 +13,7 @@ import { internalToUnit } from "../../space/transform.js";
 import type { Direction, FrozenTrial } from "../../study/types.js";
 import { IntersectionSearchSpace } from "../search-space.js";
 import { GroupDecomposedSearchSpace } from "./group-decomposition.js";
-import { paretoOrder } from "./pareto.js";
+import { paretoOrder } from "../../math/pareto.js";
 
 /** Improvement credited to a "below" trial tied with the boundary trial (see `improvementWeights`). */
 const TIED_IMPROVEMENT = 1e-12;

@@ -6,7 +6,7 @@ import type { Trial } from "../../study/trial.js";
 import { describeSamplerConformance } from "../../testing/sampler-conformance.js";
 import { RandomSampler } from "../random.js";
 import type { Sampler } from "../sampler.js";
-import { paretoOrder } from "./pareto.js";
+import { paretoOrder } from "../../math/pareto.js";
 import { TPESampler, defaultGamma, defaultWeights } from "./tpe.js";
 
 describeSamplerConformance("tpe", (seed) => new TPESampler({ seed }));

@@ -2,8 +2,19 @@
  * @module Ranking of points with several objectives, best first: Pareto fronts, each ordered by crowding distance.
  *
  * Multi-objective TPE takes its "below" group from the top of this order: the best fronts, and within the last
- * front it reaches, the most spread-out points (the extremes of each objective first), as NSGA-II selects.
+ * front it reaches, the most spread-out points (the extremes of each objective first), as NSGA-II selects; the
+ * successive-halving pruners promote from its top at a rung of a multi-objective study (MO-ASHA).
  */
+
+/** Whether `a` dominates `b` (objectives to minimise): no worse in any, better in at least one. */
+export function dominates(a: readonly number[], b: readonly number[]): boolean {
+  let strictly = false;
+  for (let m = 0; m < a.length; m++) {
+    if (a[m]! > b[m]!) return false;
+    if (a[m]! < b[m]!) strictly = true;
+  }
+  return strictly;
+}
 
 /**
  * Indices of points (objectives to minimise) best first: by non-domination front, within a front by crowding
@@ -11,14 +22,6 @@
  */
 export function paretoOrder(points: readonly (readonly number[])[]): number[] {
   const n = points.length;
-  const dominates = (a: readonly number[], b: readonly number[]): boolean => {
-    let strictly = false;
-    for (let m = 0; m < a.length; m++) {
-      if (a[m]! > b[m]!) return false;
-      if (a[m]! < b[m]!) strictly = true;
-    }
-    return strictly;
-  };
   // Deb's fast non-dominated sort.
   const dominatedCount = new Int32Array(n);
   const dominatedBy: number[][] = points.map(() => []);
