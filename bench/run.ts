@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, samplers, pruners, mup-transfer (the last is not in the default set: it trains ~500 networks).
+ * Names: ask, throughput, load, samplers, pruners, mup-transfer, demo-pruning (the last two are not in the default
+ * set: they train hundreds of networks).
  */
 import { askLatency } from "./ask-latency.js";
+import { demoPruning } from "./demo-pruning.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
 import { prunerOverhead } from "./pruner-overhead.js";
@@ -16,9 +18,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   samplers: samplerOverhead,
   pruners: prunerOverhead,
   "mup-transfer": mupTransfer,
+  "demo-pruning": demoPruning,
 };
 /** Run by name only. */
-const ON_REQUEST = new Set(["mup-transfer"]);
+const ON_REQUEST = new Set(["mup-transfer", "demo-pruning"]);
 const names = process.argv.slice(2);
 for (const name of names.length ? names : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n))) {
   const bench = BENCHES[name];

@@ -69,7 +69,7 @@ export class LearningCurvePruner implements Pruner {
     if (horizon === null || last >= horizon || trial.intermediateValues.size < this.nWarmupSteps) return false;
     // Every objective is turned into one to minimise.
     const signs = directionSigns(study.directions);
-    const finals = completeFinals(study, signs);
+    const finals = this.completeFinals(study, signs);
     if (finals.length < this.nStartupTrials) return false;
     const optimistic: number[] = [];
     for (const [i, curve] of objectiveCurves(trial, signs.length).entries()) {
@@ -88,9 +88,19 @@ export class LearningCurvePruner implements Pruner {
     // that even the optimistic end of every curve would not reach the Pareto front.
     return finals.some((final) => (signs.length === 1 ? final[0]! < optimistic[0]! : dominates(final, optimistic)));
   }
-}
 
-/** The complete trials' final values, sign-adjusted so lower is better. */
-function completeFinals(study: StudyView, signs: readonly number[]): number[][] {
-  return study.trials({ states: ["complete"] }).map((t) => t.values!.map((v, i) => signs[i]! * v));
+  /**
+   * The complete trials' final values, sign-adjusted so lower is better; kept while the study's trials array is
+   * the same one, which it is for every report of a running trial.
+   */
+  private completeFinals(study: StudyView, signs: readonly number[]): readonly (readonly number[])[] {
+    const source = study.trials();
+    if (this.finals?.source !== source) {
+      const finals = source.filter((t) => t.state === "complete").map((t) => t.values!.map((v, i) => signs[i]! * v));
+      this.finals = { source, finals };
+    }
+    return this.finals.finals;
+  }
+
+  private finals: { source: readonly FrozenTrial[]; finals: readonly (readonly number[])[] } | null = null;
 }
