@@ -13,7 +13,7 @@ import { median, printRows, type BenchRow } from "./common.js";
 
 const EPOCH_BUDGET = 400;
 const MARKS = [100, 200, 400];
-const SEEDS = [0, 1, 2];
+const SEEDS = [0, 1, 2, 3, 4];
 const PRUNERS = ["none", "median", "hyperband:minResource=1,maxResource=20,reductionFactor=3", "learning-curve"];
 
 interface RunOutcome {
@@ -26,7 +26,14 @@ interface RunOutcome {
 
 async function run(pruner: string, seed: number): Promise<RunOutcome> {
   const started = performance.now();
-  const study = await createStudy({ direction: "maximize", sampler: new TPESampler({ seed }), pruner: prunerFromSpec(pruner), warn: () => {} });
+  // A fixed name: Hyperband draws brackets from it, so a run is reproducible.
+  const study = await createStudy({
+    name: `demo-pruning-${pruner}-${seed}`,
+    direction: "maximize",
+    sampler: new TPESampler({ seed }),
+    pruner: prunerFromSpec(pruner),
+    warn: () => {},
+  });
   const progress: [epochs: number, best: number][] = [];
   let epochs = 0;
   while (epochs < EPOCH_BUDGET) {
