@@ -15,6 +15,7 @@ import { NAVAL_FILE, PUBLISHED_NAVAL, PUBLISHED_VALUES_FILE, publishedNavalProbl
 import { SYNTHETIC_PROBLEMS, syntheticProblem } from "./synthetic.js";
 import { loadTabular, tabularProblem, type TabularBenchmark } from "./tabular.js";
 import { YAHPO_SO_INSTANCES, yahpoProblem } from "./yahpo.js";
+import { YAHPO_MF_GROUP } from "./yahpo-mf.js";
 
 const TABULAR_SUFFIX = ".json.gz";
 
@@ -33,10 +34,11 @@ const GROUPS: Readonly<Record<string, () => readonly string[]>> = {
   published: () => [PUBLISHED_NAVAL],
 };
 
-// The curve problems run in a harness of their own (curve-harness.ts), but a mistyped name should learn of them too.
+// The curve and multi-fidelity YAHPO problems run in harnesses of their own, but a mistyped name should learn of them too.
 const KNOWN =
   `${SYNTHETIC_PROBLEMS.join(", ")}; groups ${Object.keys(GROUPS).join(", ")}; tabular:<file>, yahpo:<scenario>:<instance>, ${PUBLISHED_NAVAL}; ` +
-  `learning curves for pruners: ${CURVE_PROBLEMS.join(", ")} (group ${CURVE_GROUP})`;
+  `learning curves for pruners: ${CURVE_PROBLEMS.join(", ")} (group ${CURVE_GROUP}); ` +
+  `multi-fidelity YAHPO: ${YAHPO_MF_GROUP}:<scenario>:<instance> (group ${YAHPO_MF_GROUP})`;
 
 function unknown(name: string): never {
   throw new ConfigError(`unknown problem "${name}"; choose from: ${KNOWN}`);

@@ -1,9 +1,9 @@
 /**
  * @module One run of the curve (multi-fidelity) benchmark: a (problem, sampler, pruner, seed) study that keeps
- * starting trials until the epochs consumed — every reported step, pruned trials' included — reach the budget, and
- * records the best complete trial against the epochs spent, as the anchor's `bench_pruning.py` does.
+ * starting trials until the epochs consumed — every reported step, pruned trials' included — reach the budget (the
+ * shared loop of fidelity-run.ts), and records the best complete trial against the epochs spent, as the anchor's
+ * `bench_pruning.py` does.
  */
-import { TrialPruned } from "../errors.js";
 import type { Pruner } from "../pruners/pruner.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { samplerByName } from "../samplers/registry.js";
@@ -11,6 +11,7 @@ import type { Sampler } from "../samplers/sampler.js";
 import { createStudy } from "../study/api.js";
 import { anchorPrunerName, anchorSamplerName } from "./curve-anchor.js";
 import { curveConfigOf, curveObjective, curveProblems, curveShape } from "./curves.js";
+import { runFidelityStudy, type FidelityTrialRecord } from "./fidelity-run.js";
 
 export interface CurveTask {
   /** `curves:crossing` or `curves:benign`. */
@@ -79,33 +80,27 @@ export async function runCurves(task: CurveTask, own: { readonly sampler?: Sampl
     pruner: own.pruner ?? prunerFromSpec(task.pruner),
     warn: (m) => warnings.add(m),
   });
-  const objective = curveObjective(problem.kind, task.seed);
-  const progress: [number, number | null][] = [];
-  let epochs = 0;
-  let pruned = 0;
-  let best: { value: number; asymptote: number } | null = null;
   const start = performance.now();
+  let records: FidelityTrialRecord[];
   try {
-    while (epochs < task.epochBudget) {
-      const trial = await study.ask();
-      let value: number | "pruned";
-      try {
-        value = objective(trial);
-      } catch (error) {
-        if (!(error instanceof TrialPruned)) throw error;
-        value = "pruned";
-      }
-      // One report per epoch trained, whether the trial then completed or was pruned.
-      epochs += trial.intermediateValues.size;
-      const frozen = await study.tell(trial, value);
-      if (frozen.state === "pruned") pruned++;
-      if (frozen.state === "complete" && (best === null || frozen.value! < best.value)) {
-        best = { value: frozen.value!, asymptote: curveShape(curveConfigOf(frozen.params), problem.kind).asymptote };
-      }
-      progress.push([epochs, best?.value ?? null]);
-    }
+    // One report per epoch trained, whether the trial then completed or was pruned.
+    records = await runFidelityStudy({
+      study,
+      objective: curveObjective(problem.kind, task.seed),
+      budget: task.epochBudget,
+      stepCost: "continued",
+      overrun: "finish",
+    });
   } finally {
     await study.close();
+  }
+  const progress: [number, number | null][] = [];
+  let best: { value: number; asymptote: number } | null = null;
+  for (const record of records) {
+    if (record.state === "complete" && (best === null || record.value! < best.value)) {
+      best = { value: record.value!, asymptote: curveShape(curveConfigOf(record.params), problem.kind).asymptote };
+    }
+    progress.push([record.spent, best?.value ?? null]);
   }
   return {
     problem: task.problem,
@@ -115,9 +110,9 @@ export async function runCurves(task: CurveTask, own: { readonly sampler?: Sampl
     seed: task.seed,
     epochBudget: task.epochBudget,
     bestAt: bestAtMarks(progress, epochMarks(task.epochBudget)),
-    totalEpochs: epochs,
-    trials: progress.length,
-    pruned,
+    totalEpochs: records.at(-1)?.spent ?? 0,
+    trials: records.length,
+    pruned: records.filter((r) => r.state === "pruned").length,
     bestValue: best?.value ?? null,
     bestAsymptote: best?.asymptote ?? null,
     wallMs: performance.now() - start,

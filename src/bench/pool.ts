@@ -7,13 +7,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
-import type { CurveRunResult } from "./curve-run.js";
-import type { RunResult } from "./run-result.js";
-import { describeTask, type BenchTask, type ResultOf } from "./task.js";
+import { describeTask, type BenchResult, type BenchTask, type ResultOf } from "./task.js";
 
 export type WorkerRequest = { type: "run"; id: number; task: BenchTask } | { type: "stop" };
 export type WorkerReply =
-  | { type: "result"; id: number; result: RunResult | CurveRunResult }
+  | { type: "result"; id: number; result: BenchResult }
   | { type: "error"; id: number; userError: boolean; message: string };
 
 /** The worker module next to this one: `.ts` when running from source (tsx passes on through execArgv), else `.js`. */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { FixedTrial } from "../study/trial.js";
-import { SHARED_DIR } from "./data-paths.js";
+import { YAHPO_DIR, yahpoUnavailable } from "./yahpo-availability.js";
 import { loadYahpoModel, parseConfigSpace, suggestConfig, yahpoProblem } from "./yahpo.js";
 
 const CONFIG_SPACE = {
@@ -20,16 +20,9 @@ const CONFIG_SPACE = {
   ],
 };
 
-const yahpo = join(SHARED_DIR, "data", "yahpo");
-const haveData = existsSync(join(yahpo, "lcbench", "model.onnx")) && existsSync(join(yahpo, "rbv2_xgboost", "model.onnx"));
-let haveOnnx = true;
-try {
-  await import("onnxruntime-node");
-} catch {
-  haveOnnx = false;
-}
-const skipData = haveData ? false : `no YAHPO data in ${yahpo}`;
-const skipOnnx = skipData || (haveOnnx ? false : "onnxruntime-node is not installed (npm install onnxruntime-node)");
+const yahpo = YAHPO_DIR;
+const skipData = existsSync(join(yahpo, "lcbench", "model.onnx")) && existsSync(join(yahpo, "rbv2_xgboost", "model.onnx")) ? false : `no YAHPO data in ${yahpo}`;
+const skipOnnx = await yahpoUnavailable();
 
 describe("YAHPO Gym surrogates", () => {
   it("reads a ConfigSpace: drops instance/fidelity parameters, puts children after parents, honours EQ and IN", () => {

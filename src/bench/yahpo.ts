@@ -6,7 +6,8 @@
  * suggested define-by-run in file order with every conditional parameter after its parent (EQ / IN conditions).
  * Inputs (shared/data/README.md): `x_cont` float32 in the scenario's continuous column order (inactive → 0),
  * `x_cat` int32 codes from `encoding.json` (inactive → 0 = "#na#"), raw values (the graph applies its transforms);
- * fidelities at their maximum (lcbench epoch 52; rbv2 trainsize 1, repl 10). Target: the YAHPO-SO suite's
+ * fidelities at their maximum (lcbench epoch 52; rbv2 trainsize 1, repl 10), unless the caller sets them (the
+ * multi-fidelity problems of yahpo-mf.ts). Target: the YAHPO-SO suite's
  * (`benchmark_suites/v1.0/single.json`), else the scenario's usual one. Regret is normalised with the instance's
  * min and max over 0.5M random points (`global_statistics/instance_target_statistics.csv`), so it can dip below 0
  * when an optimiser beats every random point.
@@ -78,6 +79,8 @@ export interface ConfigSpace {
   readonly params: readonly YahpoParam[];
   /** Choices of every categorical, including the instance parameter. */
   readonly choices: ReadonlyMap<string, readonly string[]>;
+  /** Bounds of every numeric parameter, including the fidelities. */
+  readonly bounds: ReadonlyMap<string, { readonly low: number; readonly high: number }>;
 }
 
 function readJsonFile(path: string, what: string): unknown {
@@ -103,19 +106,22 @@ export function parseConfigSpace(raw: unknown, excluded: readonly string[], wher
     else bad(`condition ${JSON.stringify(c.type)} on "${String(c.child)}" is not supported (only EQ and IN)`);
   }
   const choices = new Map<string, string[]>();
+  const bounds = new Map<string, { low: number; high: number }>();
   const params: YahpoParam[] = [];
   for (const h of r.hyperparameters as Record<string, unknown>[]) {
     const name = String(h.name);
     if (h.type === "categorical") {
       if (!Array.isArray(h.choices) || h.choices.length === 0) bad(`categorical "${name}" has no choices`);
       choices.set(name, (h.choices as unknown[]).map(String));
+    } else if (h.type === "uniform_float" || h.type === "uniform_int") {
+      if (typeof h.lower !== "number" || typeof h.upper !== "number") bad(`"${name}" has no numeric lower/upper`);
+      bounds.set(name, { low: h.lower as number, high: h.upper as number });
     }
     if (excluded.includes(name)) continue;
     const condition = conditions.get(name) ?? null;
     if (h.type === "categorical") {
       params.push({ name, type: "categorical", low: 0, high: 0, log: false, choices: choices.get(name)!, condition });
     } else if (h.type === "uniform_float" || h.type === "uniform_int") {
-      if (typeof h.lower !== "number" || typeof h.upper !== "number") bad(`"${name}" has no numeric lower/upper`);
       params.push({ name, type: h.type === "uniform_float" ? "float" : "int", low: h.lower as number, high: h.upper as number, log: h.log === true, choices: [], condition });
     } else {
       bad(`hyperparameter "${name}" has type ${JSON.stringify(h.type)}; supported: uniform_float, uniform_int, categorical`);
@@ -131,7 +137,7 @@ export function parseConfigSpace(raw: unknown, excluded: readonly string[], wher
     return 1 + depth(params.find((q) => q.name === p.condition!.parent)!, seen + 1);
   };
   const ordered = params.map((p, i) => ({ p, i, d: depth(p) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.p);
-  return { params: ordered, choices };
+  return { params: ordered, choices, bounds };
 }
 
 /** Suggests the active parameters of a configuration, define-by-run; returns their values by name. */
@@ -164,10 +170,15 @@ export interface YahpoModel {
   readonly target: string;
   readonly direction: Direction;
   readonly space: ConfigSpace;
-  /** The model's input vectors for a configuration (instance and fidelities filled in). */
-  encode(config: ReadonlyMap<string, number | string>): YahpoInputs;
+  /**
+   * The model's input vectors for a configuration: the instance filled in, the fidelities at their maximum unless
+   * `fidelity` sets some of them.
+   */
+  encode(config: ReadonlyMap<string, number | string>, fidelity?: Readonly<Record<string, number>>): YahpoInputs;
   /** The target's predicted value for the inputs. */
   evaluate(inputs: YahpoInputs): Promise<number>;
+  /** The target's predicted values for several inputs, in one call of the model. */
+  evaluateMany(inputs: readonly YahpoInputs[]): Promise<number[]>;
 }
 
 async function importOnnxRuntime(): Promise<OnnxRuntime> {
@@ -189,7 +200,7 @@ function suiteTarget(dir: string, scenario: string, instance: string): string | 
 }
 
 /** min and max of the target over random points, or null when the statistics file or its row is absent. */
-function targetRange(dir: string, scenario: string, instance: string, target: string): { min: number; max: number } | null {
+export function targetRange(dir: string, scenario: string, instance: string, target: string): { min: number; max: number } | null {
   const path = join(dirname(dir), "global_statistics", "instance_target_statistics.csv");
   if (!existsSync(path)) return null;
   const found: Record<string, number> = {};
@@ -201,9 +212,9 @@ function targetRange(dir: string, scenario: string, instance: string, target: st
 }
 
 /** The scenario folder: a directory path as given, else the scenario's folder in shared/data/yahpo. */
-export function yahpoScenarioDir(scenarioArg: string): string {
+export function yahpoScenarioDir(scenarioArg: string, prefix = "yahpo"): string {
   if (existsSync(scenarioArg) && statSync(scenarioArg).isDirectory()) return scenarioArg;
-  return sharedDataPath(`problem "yahpo:${scenarioArg}:…"`, "yahpo", scenarioArg);
+  return sharedDataPath(`problem "${prefix}:${scenarioArg}:…"`, "yahpo", scenarioArg);
 }
 
 /** Loads a scenario's files and checks the instance; the ONNX session is created at the first evaluation. */
@@ -233,6 +244,25 @@ export async function loadYahpoModel(dir: string, instance: string): Promise<Yah
   if (targetColumn < 0) throw new ConfigError(`YAHPO ${scenario}: unknown target "${target}"; outputs: ${definition.outputs.join(", ")}`);
   const ort = await importOnnxRuntime();
   let session: Promise<Session> | null = null;
+  const evaluateMany = async (inputs: readonly YahpoInputs[]): Promise<number[]> => {
+    // One session per problem, single-threaded: the harness already runs one process per core.
+    session ??= ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const s = await session;
+    const [nCont, nCat] = [definition.continuous.length, definition.categorical.length];
+    const continuous = new Float32Array(inputs.length * nCont);
+    const categorical = new Int32Array(inputs.length * nCat);
+    inputs.forEach((row, i) => {
+      continuous.set(row.continuous, i * nCont);
+      categorical.set(row.categorical, i * nCat);
+    });
+    const result = await s.run({
+      x_cont: new ort.Tensor("float32", continuous, [inputs.length, nCont]),
+      x_cat: new ort.Tensor("int32", categorical, [inputs.length, nCat]),
+    });
+    const output = result[s.outputNames[0]!]!.data as Float32Array;
+    const width = output.length / inputs.length;
+    return inputs.map((_, i) => output[i * width + targetColumn]!);
+  };
 
   return {
     scenario,
@@ -240,9 +270,9 @@ export async function loadYahpoModel(dir: string, instance: string): Promise<Yah
     target,
     direction: definition.maximize.includes(target) ? "maximize" : "minimize",
     space,
-    encode(config) {
+    encode(config, fidelity = {}) {
       const continuous = Float32Array.from(definition.continuous, (name) => {
-        const value = definition.fidelity[name] ?? config.get(name) ?? 0;
+        const value = fidelity[name] ?? definition.fidelity[name] ?? config.get(name) ?? 0;
         return typeof value === "number" ? value : Number.NaN;
       });
       const categorical = Int32Array.from(definition.categorical, (name) => {
@@ -255,17 +285,8 @@ export async function loadYahpoModel(dir: string, instance: string): Promise<Yah
       });
       return { continuous, categorical };
     },
-    async evaluate(inputs) {
-      // One session per problem, single-threaded: the harness already runs one process per core.
-      session ??= ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-      const s = await session;
-      const result = await s.run({
-        x_cont: new ort.Tensor("float32", inputs.continuous, [1, inputs.continuous.length]),
-        x_cat: new ort.Tensor("int32", inputs.categorical, [1, inputs.categorical.length]),
-      });
-      const output = result[s.outputNames[0]!]!.data as Float32Array;
-      return output[targetColumn]!;
-    },
+    evaluate: async (inputs) => (await evaluateMany([inputs]))[0]!,
+    evaluateMany,
   };
 }
 

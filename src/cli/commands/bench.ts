@@ -1,7 +1,9 @@
 /**
  * @module `scaletune bench`: runs samplers on benchmark problems (synthetic, tabular, YAHPO surrogates), optionally
  * side by side with Optuna, and reports regret at several budgets and the samplers' overhead; on the learning-curve
- * problems (`curves:…`) it runs samplers × pruners against an epoch budget, next to Optuna's anchored runs.
+ * problems (`curves:…`) it runs samplers × pruners against an epoch budget, next to Optuna's anchored runs; on the
+ * multi-fidelity YAHPO problems (`yahpo-mf…`) it runs samplers × pruners under the YAHPO Gym paper's protocol and
+ * ranks them among the paper's published optimizers.
  */
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,6 +18,9 @@ import { CURVE_PROBLEMS, isCurveProblem } from "../../bench/curves.js";
 import { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "../../bench/optuna-bridge.js";
 import { runBench } from "../../bench/harness.js";
 import { formatReport } from "../../bench/report.js";
+import { YAHPO_MF_GROUP, isYahpoMfProblem } from "../../bench/yahpo-mf.js";
+import { runYahpoMfBench } from "../../bench/yahpo-mf-harness.js";
+import { formatYahpoMfReport } from "../../bench/yahpo-mf-report.js";
 import { positiveInt } from "../options.js";
 
 interface BenchCliOptions {
@@ -87,8 +92,22 @@ const TRIAL_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
   ["optunaSamplers", "--optuna-samplers", OPTUNA_ANCHOR],
 ];
 const CURVE_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
-  ["pruners", "--pruners", `only the curve problems (${CURVE_PROBLEMS.join(", ")}) report intermediate values to prune on`],
+  [
+    "pruners",
+    "--pruners",
+    `only the curve problems (${CURVE_PROBLEMS.join(", ")}) report intermediate values to prune on, and the multi-fidelity ` +
+      `YAHPO problems (${YAHPO_MF_GROUP}, ${YAHPO_MF_GROUP}:<scenario>:<instance>)`,
+  ],
   ["epochBudget", "--epoch-budget", "they run a number of trials; use --trials"],
+];
+const PROTOCOL_BUDGET = "the YAHPO Gym paper's protocol sets each problem's budget, ceil(20·F + √d·F·40) fidelity units";
+/** Options that mean nothing for the multi-fidelity YAHPO problems. */
+const NOT_YAHPO_MF: readonly [keyof BenchCliOptions, string, string][] = [
+  ["trials", "--trials", PROTOCOL_BUDGET],
+  ["epochBudget", "--epoch-budget", PROTOCOL_BUDGET],
+  ["budgets", "--budgets", "they are compared at 25, 50, 75 and 100 % of the budget, where the paper's values were read"],
+  ["vsOptuna", "--vs-optuna", "the paper's Optuna (TPE + median pruning) is one of its published optimizers, ranked against ours"],
+  ["optunaSamplers", "--optuna-samplers", "the paper's Optuna (TPE + median pruning) is one of its published optimizers, ranked against ours"],
 ];
 
 function rejectGiven(given: Given, options: readonly [keyof BenchCliOptions, string, string][], problems: string): void {
@@ -120,6 +139,19 @@ async function curveBench(options: BenchCliOptions, given: Given): Promise<{ rep
   return { report, text: formatCurveReport(report) };
 }
 
+async function yahpoMfBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+  rejectGiven(given, NOT_YAHPO_MF, "the multi-fidelity YAHPO problems");
+  const report = await runYahpoMfBench({
+    problems: options.problem.flatMap(list),
+    samplers: given("samplers") ? options.samplers : null,
+    pruners: options.pruners ?? null,
+    seeds: options.seeds,
+    parallel: options.parallel,
+    onProgress: progressPrinter(),
+  });
+  return { report, text: formatYahpoMfReport(report) };
+}
+
 async function trialBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
   rejectGiven(given, CURVE_ONLY, "these problems");
   const report = await runBench({
@@ -139,38 +171,56 @@ async function bench(options: BenchCliOptions, command: Command): Promise<void> 
   const given: Given = (option) => command.getOptionValueSource(option) === "cli";
   const names = options.problem.flatMap(list);
   const curves = names.filter(isCurveProblem);
+  const yahpoMf = names.filter(isYahpoMfProblem);
+  if (yahpoMf.length > 0 && yahpoMf.length < names.length) {
+    throw new ConfigError(
+      `multi-fidelity YAHPO problems (${yahpoMf.join(", ")}) spend the YAHPO protocol's fidelity budget, unlike the others; run them in separate invocations`,
+    );
+  }
   if (curves.length > 0 && curves.length < names.length) {
     throw new ConfigError(
       `curve problems (${curves.join(", ")}) spend an epoch budget and the others a number of trials; run them in separate invocations`,
     );
   }
-  const { report, text } = curves.length > 0 ? await curveBench(options, given) : await trialBench(options, given);
+  const { report, text } =
+    yahpoMf.length > 0 ? await yahpoMfBench(options, given) : curves.length > 0 ? await curveBench(options, given) : await trialBench(options, given);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) writeFileSync(options.out, json);
   process.stdout.write(options.json ? json : text);
 }
 
 export function registerBench(program: Command): void {
-  // BOHB is a multi-fidelity method: it is benchmarked with a Hyperband pruner, on curve problems only.
+  // BOHB is a multi-fidelity method: it is benchmarked with a Hyperband pruner, on curve and yahpo-mf problems only.
   const ours = SAMPLER_NAMES.filter((n) => n !== "grid" && n !== "bohb");
   program
     .command("bench")
-    .description("benchmark samplers on synthetic, tabular and YAHPO problems, optionally side by side with Optuna, and pruners on learning curves")
+    .description(
+      "benchmark samplers on synthetic, tabular and YAHPO problems, optionally side by side with Optuna, and pruners on learning curves " +
+        "and on multi-fidelity YAHPO surrogates",
+    )
     .requiredOption(
       "--problem <name>",
-      "problem, group or comma-separated list (repeatable): synthetic | tabular | yahpo | published | curves, a synthetic name " +
-        "(branin, nn_mixed, …), tabular:<file>, yahpo:<scenario>:<instance>, published:naval, curves:crossing, curves:benign",
+      "problem, group or comma-separated list (repeatable): synthetic | tabular | yahpo | published | curves | yahpo-mf, a synthetic " +
+        "name (branin, nn_mixed, …), tabular:<file>, yahpo:<scenario>:<instance>, published:naval, curves:crossing, curves:benign, " +
+        "yahpo-mf:<scenario>:<instance>",
       collect,
     )
-    .option("--samplers <names>", `scaletune samplers, comma-separated (registered: ${ours.join(", ")}; default: all; curves: tpe,random)`, list, ours)
+    .option(
+      "--samplers <names>",
+      `scaletune samplers, comma-separated (registered: ${ours.join(", ")}; default: all; curves: tpe,random; ` +
+        "yahpo-mf: given --samplers and/or --pruners, samplers × pruners replace the six default methods, with tpe if no sampler " +
+        "and none if no pruner is given)",
+      list,
+      ours,
+    )
     .option("--trials <n>", "trials per run", positiveInt, 200)
     .option("--seeds <k>", "runs per problem and sampler, with seeds 0 … k−1", positiveInt, 10)
     .option("--budgets <list>", "trial counts to summarise at (default: a quarter, half and all of --trials)", budgetList)
     .option(
       "--pruners <specs>",
-      'curves: pruner specs separated by ";" — commas separate one pruner\'s options — repeatable, e.g. ' +
+      'curves, yahpo-mf: pruner specs separated by ";" — commas separate one pruner\'s options — repeatable, e.g. ' +
         '"none;median:nWarmupSteps=5;hyperband:minResource=1,maxResource=27,reductionFactor=3" ' +
-        `(registered: ${prunerNames().join(", ")}; default: the Optuna anchor's five, those registered)`,
+        `(registered: ${prunerNames().join(", ")}; curves' default: the Optuna anchor's five, those registered; yahpo-mf: see --samplers)`,
       prunerList,
     )
     .option("--epoch-budget <epochs>", "curves: epochs per run, pruned trials' included", positiveInt, DEFAULT_EPOCH_BUDGET)

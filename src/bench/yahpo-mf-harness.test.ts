@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { prunerFromSpec } from "../pruners/registry.js";
+import { tempDir, type TempDir } from "../testing/temp.js";
+import { yahpoUnavailable } from "./yahpo-availability.js";
+import { epochLadder, geometricLadder } from "./yahpo-mf.js";
+import { defaultMethods, runYahpoMfBench, type YahpoMfBenchOptions } from "./yahpo-mf-harness.js";
+import { formatYahpoMfReport } from "./yahpo-mf-report.js";
+
+const skip = await yahpoUnavailable();
+
+let dir: TempDir;
+let base: YahpoMfBenchOptions;
+before(() => {
+  dir = tempDir("scaletune-yahpo-mf-harness-");
+  // Two published optimizers on lcbench 167168: one far ahead of random search, one far behind.
+  const values = (v: number) => ({ "0.25": v, "0.5": v, "0.75": v, "1.0": v });
+  writeFileSync(dir.file("published.json"), JSON.stringify([{ panel: "lcbench 167168", values: { Good: values(-1), Bad: values(2) } }]));
+  base = { problems: ["yahpo-mf:lcbench:167168"], samplers: ["random"], pruners: ["none"], seeds: 2, parallel: 2, publishedPath: dir.file("published.json") };
+});
+after(() => dir.remove());
+
+describe("multi-fidelity YAHPO benchmark harness", () => {
+  it("stands for the paper's Random, optuna, HB and BOHB by default, Hyperband on each problem's ladder", () => {
+    const lcbench = defaultMethods(epochLadder("epoch", 1, 52));
+    assert.deepEqual(lcbench.map((m) => [m.label, m.counterpart]), [
+      ["random + none", "Random"], ["tpe + median", "optuna"], ["random + hyperband", "HB"], ["bohb + hyperband", "BOHB"],
+      ["tpe + learning-curve", null], ["tpe + hyperband", null],
+    ]);
+    assert.equal(lcbench[3]!.pruner, `hyperband:minResource=${52 / 27},maxResource=52,reductionFactor=3,sampleWithinBracket=false`);
+    assert.equal(defaultMethods(geometricLadder("trainsize", 0.03, 1))[2]!.pruner, "hyperband:minResource=1,maxResource=27,reductionFactor=3");
+    for (const method of lcbench) prunerFromSpec(method.pruner);
+  });
+
+  it("rejects bad methods and names before loading anything", async () => {
+    const rejects = (options: Partial<YahpoMfBenchOptions>, message: RegExp) =>
+      assert.rejects(runYahpoMfBench({ ...base, ...options }), (e: Error) => e.name === "ConfigError" && message.test(e.message));
+    await rejects({ problems: [" "] }, /no multi-fidelity YAHPO problem to run; pass --problem yahpo-mf/);
+    await rejects({ problems: ["yahpo-mf:lcbench"] }, /write yahpo-mf:<scenario>:<instance>/);
+    await rejects({ samplers: [] }, /no sampler to run; pass --samplers/);
+    await rejects({ pruners: ["hyperband:eta=3"] }, /pruner "hyperband" has no option "eta"/);
+  });
+
+  it("runs every method × seed and ranks it among the published optimizers", { skip }, async () => {
+    const report = await runYahpoMfBench({ ...base, pruners: null });
+    assert.deepEqual([report.kind, report.fractions, report.seeds, report.published.state], ["yahpo-mf", [0.25, 0.5, 0.75, 1], [0, 1], "read"]);
+    const [problem] = report.problems;
+    assert.deepEqual([problem!.budget, problem!.dimension, problem!.runs.length], [6544, 7, 2]);
+    const [summary] = problem!.summaries;
+    // Pruners default to none: random search at full fidelity, 125 whole trials of 52 epochs (the 126th is cut).
+    assert.deepEqual([summary!.method, summary!.pruner, summary!.seeds, summary!.trials, summary!.prunedPercent], ["random + none", "none", 2, 126, 0]);
+    const regrets = problem!.runs.map((r) => r.regretAt[3]!);
+    assert.ok(Math.abs(summary!.meanRegret[3]! - (regrets[0]! + regrets[1]!) / 2) < 1e-15);
+    // Between the published Good (−1) and Bad (2) at every fraction: rank 2 of 3.
+    assert.deepEqual(report.ranks!.ours.map((o) => [o.method, o.meanRank]), [["random + none", [2, 2, 2, 2]]]);
+    assert.deepEqual(report.ranks!.published.map((p) => [p.method, p.meanRank]), [["Bad", [2, 2, 2, 2]], ["Good", [1, 1, 1, 1]]]);
+    const text = formatYahpoMfReport(report);
+    assert.match(text, /not on the published values' scale\. Compare ranks\./);
+    assert.match(text, /^\| random \+ none \| 2\.00 \| 2\.00 \| 2\.00 \| 2\.00 \| - \| - \| Bad \| Bad \|$/m);
+    assert.match(text, /^\| published Good \| 1\.00 \| 1\.00 \| 1\.00 \| 1\.00 \|/m);
+    assert.match(text, /^\| published Bad \|  \| 30 \| 2 \| 2 \| 2 \| 2 \|/m);
+  });
+
+  it("shows no ranks, and says why, without the published file", { skip }, async () => {
+    const report = await runYahpoMfBench({ ...base, seeds: 1, publishedPath: dir.file("absent.json") });
+    assert.equal(report.ranks, null);
+    assert.match(formatYahpoMfReport(report), /No ranks: the paper's published results .*absent\.json are absent/);
+  });
+});
