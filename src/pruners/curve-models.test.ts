@@ -40,6 +40,13 @@ describe("boundAtHorizon", () => {
     assert.ok(bound.optimistic > 0.25 && bound.optimistic < 0.3, `optimistic ${bound.optimistic}`);
   });
 
+  it("takes steps counted in tokens (far past any table) and recovers a power law there", () => {
+    const curve = (t: number) => 0.1 + 2 * t ** -0.02;
+    const ts = Array.from({ length: 10 }, (_, i) => (i + 1) * 1e6);
+    const bound = boundAtHorizon(ts, ts.map(curve), 1e8, 0)!;
+    assert.ok(Math.abs(bound.predicted - curve(1e8)) < 1e-6, `predicted ${bound.predicted}, exact ${curve(1e8)}`);
+  });
+
   it("needs four points", () => {
     assert.equal(boundAtHorizon([1, 2, 3], [3, 2, 1], 10, 1), null);
   });

@@ -45,24 +45,30 @@ export interface CurveBound {
 export function boundAtHorizon(steps: readonly number[], values: readonly number[], horizon: number, z: number): CurveBound | null {
   const n = steps.length;
   if (n < 4) return null;
-  let best: { sse: number; predicted: number } | null = null;
-  const fits: { sse: number; predicted: number; standardError: number }[] = [];
+  // Fits go to preallocated arrays: a pruner calls this after every report, and garbage here is latency there.
+  let count = 0;
+  let bestIndex = -1;
   for (const family of CURVE_FAMILIES) {
-    for (const [index, rate] of RATE_GRID[family].entries()) {
-      const fit = linearFit(steps, values, (t) => tabulatedShape(family, index, t), shape(family, rate, horizon));
-      if (!fit) continue;
-      fits.push(fit);
-      if (!best || fit.sse < best.sse) best = fit;
+    const rates = RATE_GRID[family];
+    for (let index = 0; index < rates.length; index++) {
+      if (!linearFit(shapesAt(family, index, steps), values, shape(family, rates[index]!, horizon), count)) continue;
+      if (bestIndex < 0 || FIT_SSE[count]! < FIT_SSE[bestIndex]!) bestIndex = count;
+      count++;
     }
   }
-  if (!best) return null;
-  const band = best.sse * (1 + PROFILE_F / (n - 3));
+  if (bestIndex < 0) return null;
+  const band = FIT_SSE[bestIndex]! * (1 + PROFILE_F / (n - 3));
   let optimistic = Infinity;
-  for (const fit of fits) {
-    if (fit.sse <= band) optimistic = Math.min(optimistic, fit.predicted - z * fit.standardError);
+  for (let i = 0; i < count; i++) {
+    if (FIT_SSE[i]! <= band) optimistic = Math.min(optimistic, FIT_PREDICTED[i]! - z * FIT_STANDARD_ERROR[i]!);
   }
-  return { predicted: best.predicted, optimistic };
+  return { predicted: FIT_PREDICTED[bestIndex]!, optimistic };
 }
+
+const GRID_SIZE = CURVE_FAMILIES.reduce((sum, family) => sum + RATE_GRID[family].length, 0);
+const FIT_SSE = new Float64Array(GRID_SIZE);
+const FIT_PREDICTED = new Float64Array(GRID_SIZE);
+const FIT_STANDARD_ERROR = new Float64Array(GRID_SIZE);
 
 export function shape(family: CurveFamily, rate: number, t: number): number {
   return family === "exponential" ? Math.exp(-rate * t) : t ** -rate;
@@ -70,61 +76,70 @@ export function shape(family: CurveFamily, rate: number, t: number): number {
 
 /** g at integer t for each grid rate, computed once: a pruner refits after every report, over the same steps. */
 const SHAPE_TABLES: Readonly<Record<CurveFamily, Float64Array[]>> = { exponential: [], power: [] };
+/** Steps beyond this (e.g. steps counted in tokens) are computed directly instead of tabulated. */
+const TABLE_LIMIT = 1 << 16;
+/** g at each step of the current fit, reused from call to call. */
+let shapeScratch = new Float64Array(128);
 
-function tabulatedShape(family: CurveFamily, rateIndex: number, t: number): number {
-  if (!Number.isInteger(t) || t > 1 << 16) return shape(family, RATE_GRID[family][rateIndex]!, t);
+/** g(t) of one grid rate at each of `steps` (integers ≥ 1), in a scratch array valid until the next call. */
+function shapesAt(family: CurveFamily, rateIndex: number, steps: readonly number[]): Float64Array {
+  if (shapeScratch.length < steps.length) shapeScratch = new Float64Array(2 * steps.length);
+  let last = 0;
+  for (const t of steps) if (t > last) last = t;
+  const rate = RATE_GRID[family][rateIndex]!;
+  if (last > TABLE_LIMIT) {
+    for (let i = 0; i < steps.length; i++) shapeScratch[i] = shape(family, rate, steps[i]!);
+    return shapeScratch;
+  }
   const tables = SHAPE_TABLES[family];
   let table = tables[rateIndex];
-  if (!table || t >= table.length) {
-    const length = Math.max(64, 2 ** Math.ceil(Math.log2(t + 1)));
-    const rate = RATE_GRID[family][rateIndex]!;
+  if (!table || last >= table.length) {
+    const length = Math.max(64, 2 ** Math.ceil(Math.log2(last + 1)));
     table = Float64Array.from({ length }, (_, i) => shape(family, rate, i));
     tables[rateIndex] = table;
   }
-  return table[t]!;
+  for (let i = 0; i < steps.length; i++) shapeScratch[i] = table[steps[i]!]!;
+  return shapeScratch;
 }
 
 /**
- * Least squares of y = c + a · g(t); the prediction c + a · g_h at the horizon and the standard error of an
- * observation there (fit and noise), with the residual variance on n − 3 degrees of freedom (the rate was fitted
- * too). Null when g does not vary over the points.
+ * Least squares of y = c + a · g(t) given g at each point; writes, at `slot` of the fit arrays, the
+ * residual sum of squares, the prediction c + a · g_h at the horizon and the standard error of an observation
+ * there (fit and noise), with the residual variance on n − 3 degrees of freedom (the rate was fitted too). False
+ * when g does not vary over the points.
  */
-function linearFit(
-  steps: readonly number[],
-  values: readonly number[],
-  g: (t: number) => number,
-  gAtHorizon: number,
-): { sse: number; predicted: number; standardError: number } | null {
-  const n = steps.length;
+function linearFit(g: Float64Array, values: readonly number[], gAtHorizon: number, slot: number): boolean {
+  const n = values.length;
   let sumG = 0;
   let sumY = 0;
-  const gs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    gs[i] = g(steps[i]!);
-    sumG += gs[i]!;
+    sumG += g[i]!;
     sumY += values[i]!;
   }
   const meanG = sumG / n;
   const meanY = sumY / n;
+  // Centred sums in a second pass: no cancellation when g barely varies over the points.
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = gs[i]! - meanG;
+    const dx = g[i]! - meanG;
     const dy = values[i]! - meanY;
     sxx += dx * dx;
     sxy += dx * dy;
     syy += dy * dy;
   }
   // Relative test: a shape that is flat over the points (a rate far too fast or too slow) identifies nothing.
-  if (!(sxx > 1e-12 * Math.max(1, meanG * meanG) * n)) return null;
+  if (!(sxx > 1e-12 * Math.max(1, meanG * meanG) * n)) return false;
   const a = sxy / sxx;
   const c = meanY - a * meanG;
   const sse = Math.max(0, syy - a * sxy);
   const variance = sse / (n - 3);
   const dh = gAtHorizon - meanG;
-  const standardError = Math.sqrt(variance * (1 + 1 / n + (dh * dh) / sxx));
-  return { sse, predicted: c + a * gAtHorizon, standardError };
+  FIT_SSE[slot] = sse;
+  FIT_PREDICTED[slot] = c + a * gAtHorizon;
+  FIT_STANDARD_ERROR[slot] = Math.sqrt(variance * (1 + 1 / n + (dh * dh) / sxx));
+  return true;
 }
 
 function logGrid(low: number, high: number, count: number): Float64Array {
