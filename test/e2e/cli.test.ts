@@ -44,6 +44,23 @@ export default function objective(trial) {
 }
 `;
 
+const DEEPENING = `
+class TrialPruned extends Error { name = "TrialPruned"; }
+export default function objective(trial) {
+  const x = trial.suggestFloat("x", 0, 1);
+  const max = Number(process.env.MAX_STEP);
+  const from = trial.continues;
+  if (from) trial.setUserAttr("continues", from.trial);
+  let value = 1;
+  for (let step = (from?.lastStep ?? 0) + 1; step <= max; step++) {
+    value = x + 1 / step;
+    trial.report(value, step);
+    if (trial.shouldPrune()) throw new TrialPruned();
+  }
+  return value;
+}
+`;
+
 const TYPESCRIPT = `
 import type { Trial } from "scaletune";
 interface Point { x: number }
@@ -70,6 +87,7 @@ before(() => {
   writeFileSync(dir.file("typed.mts"), TYPESCRIPT);
   writeFileSync(dir.file("slow.mjs"), SLOW);
   writeFileSync(dir.file("curves.mjs"), CURVES);
+  writeFileSync(dir.file("deepening.mjs"), DEEPENING);
   writeFileSync(dir.file("no-default.mjs"), "export const x = 1;\n");
   writeFileSync(dir.file("broken.mjs"), "export default (trial => {\n");
   writeFileSync(dir.file("bad-range.mjs"), 'export default (t) => t.suggestFloat("lr", 1, 0.1, { log: true });\n');
@@ -135,6 +153,37 @@ describe("scaletune CLI", () => {
     assert.match(bad.stderr, /unknown pruner "medain"; choose one of: none, median/);
     const badOption = cli(["run", "curves.mjs", "--study", "x", "--storage", "sqlite:x.db", "--pruner", "median:warmup=5"], dir.path);
     assert.match(badOption.stderr, /pruner "median" has no option "warmup"; its options are nStartupTrials/);
+  });
+
+  it("raises a Hyperband study's maximum with --continue-best-trials: the best trials continue, they are not rerun", () => {
+    const args = ["run", "deepening.mjs", "--study", "deep", "--storage", "sqlite:deep.db", "--sampler", "random", "--seed", "3"];
+    const at9 = spawnSync(process.execPath, [BIN, ...args, "--trials", "12", "--pruner", "hyperband:minResource=1,maxResource=9"], {
+      cwd: dir.path, encoding: "utf8", env: { ...process.env, MAX_STEP: "9" },
+    });
+    assert.equal(at9.status, 0, at9.stderr);
+    const at27 = spawnSync(
+      process.execPath,
+      [BIN, ...args, "--trials", "16", "--pruner", "hyperband:minResource=1,maxResource=27", "--continue-best-trials"],
+      { cwd: dir.path, encoding: "utf8", env: { ...process.env, MAX_STEP: "27" } },
+    );
+    assert.equal(at27.status, 0, at27.stderr);
+    const queued = Number(/hyperband: (\d+) trial\(s\) that finished below the new maximum queued/.exec(at27.stdout)?.[1]);
+    assert.ok(queued >= 1, at27.stdout);
+    const trials = JSON.parse(cli(["trials", "--study", "deep", "--storage", "sqlite:deep.db", "--json"], dir.path).stdout) as {
+      number: number;
+      params: { x: number };
+      userAttrs: { continues?: number };
+      intermediateValues: [number, number][];
+    }[];
+    const continuations = trials.filter((t) => t.userAttrs.continues !== undefined);
+    assert.equal(continuations.length, queued);
+    for (const c of continuations) {
+      const parent = trials.find((t) => t.number === c.userAttrs.continues)!;
+      assert.equal(c.params.x, parent.params.x);
+      assert.deepEqual(c.intermediateValues.slice(0, 9), parent.intermediateValues, "the parent's 9 steps, copied, then its own from 10 on");
+    }
+    const wrong = cli([...args, "--pruner", "median", "--continue-best-trials"], dir.path);
+    assert.match(wrong.stderr, /--continue-best-trials continues a Hyperband study under a larger maximum/);
   });
 
   it("runs TypeScript directly, with the file's grid and direction", () => {

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { ConfigError, SearchSpaceError } from "../../errors.js";
+import { HyperbandPruner } from "../../pruners/hyperband.js";
 import { prunerFromSpec, prunerNames } from "../../pruners/registry.js";
 import { GridSampler } from "../../samplers/grid.js";
 import { autoSamplerHistory } from "../../samplers/auto.js";
@@ -41,6 +42,8 @@ export interface RunOptions {
   sampler: string;
   /** A `prunerFromSpec` spec; default: the library's default pruner. */
   pruner?: string;
+  /** With a Hyperband pruner whose maxResource was raised: queue the best trials that finished below it to continue. */
+  continueBestTrials?: boolean;
   seed?: number;
   direction?: Direction;
   failFast?: boolean;
@@ -95,6 +98,18 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
   const target = options.trials;
   const out = process.stdout;
   out.write(`study "${study.name}" in ${options.storage} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}\n`);
+  if (options.continueBestTrials) {
+    if (!(study.pruner instanceof HyperbandPruner)) {
+      throw new ConfigError(
+        "--continue-best-trials continues a Hyperband study under a larger maximum: give --pruner hyperband:maxResource=<new maximum>,…",
+      );
+    }
+    const continued = await study.pruner.continueBestTrials(study);
+    out.write(
+      `hyperband: ${continued.length} trial(s) that finished below the new maximum queued to continue ` +
+        `(${continued.map((t) => `#${t.number}`).join(", ") || "none"}); trial.continues tells the objective where to resume\n`,
+    );
+  }
   if (already > 0) out.write(`resuming: ${already} trial(s) already done${target !== undefined ? ` of ${target}` : ""}\n`);
   if (target !== undefined && already >= target) {
     out.write(`nothing to do: the study already has ${already} trial(s); raise --trials to run more\n`);
@@ -174,6 +189,10 @@ export function registerRun(program: Command): void {
     )
     .option("--seed <s>", "sampler seed (same seed, same sequence)", integer)
     .option("--pruner <spec>", PRUNER_HELP)
+    .option(
+      "--continue-best-trials",
+      "after raising a Hyperband pruner's maxResource: queue the best trials that finished below it to continue (see docs/pruners.md)",
+    )
     .option("--direction <d>", "minimize | maximize (default: the file's `direction` export, else minimize)", direction)
     .option("--fail-fast", "stop at the first trial whose objective throws (default: record it and go on)")
     .action((file: string, options: RunOptions) => runStudy(file, options));
