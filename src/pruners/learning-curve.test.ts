@@ -65,6 +65,25 @@ describe("LearningCurvePruner", () => {
     assert.equal(await run(curve(0.4, 2, 22), curve(0.01, 2, 23)), null);
   });
 
+  it("prunes nothing, and says why once, when the reports are not the objective's values (loss reported, accuracy returned)", async () => {
+    const warnings: string[] = [];
+    const study = await createStudy({ direction: "maximize", pruner: new LearningCurvePruner(), warn: (m) => warnings.push(m) });
+    await study.optimize(
+      (trial) => {
+        const rate = trial.suggestFloat("rate", 0.1, 2);
+        const loss = curve(0.1 + 0.5 / rate, rate, trial.number);
+        for (const [i, value] of loss.entries()) {
+          trial.report(value, i + 1);
+          if (trial.shouldPrune()) throw new Error("pruned");
+        }
+        return 1 - loss.at(-1)! / 3;
+      },
+      { nTrials: 8 },
+    );
+    assert.equal(study.trials({ states: ["complete"] }).length, 8);
+    assert.equal(warnings.filter((m) => /learning-curve pruner: trial \d+ returned .* prunes nothing/.test(m)).length, 1, warnings.join("\n"));
+  });
+
   it("waits for nStartupTrials complete trials and for the final step to be known", async () => {
     const study = await createStudy({ pruner: new LearningCurvePruner({ nStartupTrials: 2 }), ...quiet });
     assert.equal((await runCurve(study, curve(0.1, 0.5, 1))).prunedAt, null);

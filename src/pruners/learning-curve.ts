@@ -69,7 +69,16 @@ export class LearningCurvePruner implements Pruner {
     if (horizon === null || last >= horizon || trial.intermediateValues.size < this.nWarmupSteps) return false;
     // Every objective is turned into one to minimise.
     const signs = directionSigns(study.directions);
-    const finals = this.completeFinals(study, signs);
+    const { finals, mismatch } = this.completeFinals(study, signs);
+    if (mismatch !== null) {
+      study.warn(
+        `learning-curve pruner: trial ${mismatch.number} returned ${mismatch.returned} but last reported ${mismatch.reported}, ` +
+          "so its reports are not the objective's own values and curves cannot be compared with final values; it prunes " +
+          "nothing in this study. Report the objective's value with report(value, step) and other metrics as " +
+          "report(value, step, { name: value }), or choose another pruner",
+      );
+      return false;
+    }
     if (finals.length < this.nStartupTrials) return false;
     const optimistic: number[] = [];
     for (const [i, curve] of objectiveCurves(trial, signs.length).entries()) {
@@ -90,17 +99,61 @@ export class LearningCurvePruner implements Pruner {
   }
 
   /**
-   * The complete trials' final values, sign-adjusted so lower is better; kept while the study's trials array is
-   * the same one, which it is for every report of a running trial.
+   * The complete trials' final values, sign-adjusted so lower is better, and — when most complete trials (at least
+   * two) have reports that cannot be the objective's own — the first of them: its final value is off its last report
+   * by more than a quarter of its curve's range (a loss reported while accuracy is returned, say). Returning the
+   * best epoch rather than the last stays within that. Kept while the study's trials array is the same one, which it is for every report of a
+   * running trial.
    */
-  private completeFinals(study: StudyView, signs: readonly number[]): readonly (readonly number[])[] {
+  private completeFinals(study: StudyView, signs: readonly number[]): CompleteFinals {
     const source = study.trials();
     if (this.finals?.source !== source) {
-      const finals = source.filter((t) => t.state === "complete").map((t) => t.values!.map((v, i) => signs[i]! * v));
-      this.finals = { source, finals };
+      const complete = source.filter((t) => t.state === "complete");
+      const finals = complete.map((t) => t.values!.map((v, i) => signs[i]! * v));
+      this.finals = { source, finals, mismatch: firstMismatch(complete, signs.length) };
     }
-    return this.finals.finals;
+    return this.finals;
   }
 
-  private finals: { source: readonly FrozenTrial[]; finals: readonly (readonly number[])[] } | null = null;
+  private finals: (CompleteFinals & { source: readonly FrozenTrial[] }) | null = null;
+}
+
+interface CompleteFinals {
+  readonly finals: readonly (readonly number[])[];
+  readonly mismatch: { readonly number: number; readonly returned: number; readonly reported: number } | null;
+}
+
+function firstMismatch(complete: readonly FrozenTrial[], objectives: number): CompleteFinals["mismatch"] {
+  let first: CompleteFinals["mismatch"] = null;
+  let mismatched = 0;
+  let checked = 0;
+  for (const trial of complete) {
+    const off = offCurve(trial, objectives);
+    if (off === undefined) continue;
+    checked++;
+    if (off === null) continue;
+    mismatched++;
+    first ??= off;
+  }
+  // One trial off its curve is an accident (a run that diverged after its last report); most of them, a mismatch.
+  return mismatched >= 2 && 2 * mismatched >= checked ? first : null;
+}
+
+/** Where a complete trial's returned value is far from its last report: null when it is not, undefined without reports. */
+function offCurve(trial: FrozenTrial, objectives: number): NonNullable<CompleteFinals["mismatch"]> | null | undefined {
+  let any = false;
+  for (const [i, curve] of objectiveCurves(trial, objectives).entries()) {
+    const last = lastStep({ intermediateValues: curve });
+    if (last === null) continue;
+    const reported = curve.get(last)!;
+    const returned = trial.values![i]!;
+    let [low, high] = [Infinity, -Infinity];
+    for (const value of curve.values()) if (Number.isFinite(value)) [low, high] = [Math.min(low, value), Math.max(high, value)];
+    if (!Number.isFinite(reported) || !(high >= low)) continue;
+    any = true;
+    if (Math.abs(returned - reported) > Math.max(0.25 * (high - low), 1e-6 * Math.max(1, Math.abs(reported)))) {
+      return { number: trial.number, returned, reported };
+    }
+  }
+  return any ? null : undefined;
 }
