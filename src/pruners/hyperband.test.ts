@@ -123,6 +123,26 @@ describe("HyperbandPruner", () => {
     assert.deepEqual(visible, old.filter((t) => small.bracketOf("hb-inc", t.number, 3) === bracket).map((t) => t.number));
   });
 
+  it("continues the best trials of a multi-objective study too, both objectives' curves copied", async () => {
+    const storage = new MemoryStorage();
+    const directions = ["minimize", "minimize"] as const;
+    const before = await createStudy({ name: "hb-mo", storage, directions: [...directions], pruner: new HyperbandPruner({ minResource: 1, maxResource: 3 }), ...quiet });
+    for (let i = 0; i < 6; i++) {
+      const trial = await before.ask();
+      trial.suggestFloat("x", 0, 1);
+      for (let step = 1; step <= 3; step++) trial.report([i / step, (6 - i) / step], step);
+      await before.tell(trial, [i / 3, (6 - i) / 3]);
+    }
+    const large = new HyperbandPruner({ minResource: 1, maxResource: 9 });
+    const study = await loadStudy({ name: "hb-mo", storage, pruner: large, ...quiet });
+    const promoted = await large.continueBestTrials(study);
+    assert.ok(promoted.length > 0);
+    const trial = await study.ask();
+    const parent = promoted[0]!;
+    assert.deepEqual([...trial.intermediateValues], [...parent.intermediateValues]);
+    assert.deepEqual([...trial.snapshot().intermediateMetrics.get("objective:1")!], [...parent.intermediateMetrics.get("objective:1")!]);
+  });
+
   it("rejects unusable options", () => {
     assert.throws(() => new HyperbandPruner({ minResource: 10, maxResource: 5 }), /maxResource \(5\) must be at least minResource/);
     assert.throws(() => new HyperbandPruner({ reductionFactor: 1.5 }), /reductionFactor must be at least 2/);

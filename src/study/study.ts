@@ -7,7 +7,7 @@ import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler, StudyView } from "../samplers/sampler.js";
 import type { IntermediateValue, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
-import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, toJsonValue, type TrialHost } from "./trial.js";
+import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, objectiveMetric, toJsonValue, type TrialHost } from "./trial.js";
 import type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./types.js";
 
 export interface HeartbeatOptions {
@@ -269,13 +269,16 @@ export class Study implements StudyView, TrialHost {
     if (!continuation) return;
     const parent = this.byNumber[continuation.trial];
     if (!parent) throw new ConfigError(`trial ${trial.number} continues trial ${continuation.trial}, which this study does not have`);
+    const objectiveNames = this.directions.slice(1).map((_, i) => objectiveMetric(i + 1));
     for (const [step, value] of parent.intermediateValues) {
       const metrics: Record<string, number> = {};
       for (const [name, curve] of parent.intermediateMetrics) {
         const metric = curve.get(step);
-        if (metric !== undefined) metrics[name] = metric;
+        if (metric !== undefined && !objectiveNames.includes(name)) metrics[name] = metric;
       }
-      trial.report(value, step, metrics);
+      // A multi-objective curve is reported as it was: one value per objective.
+      const others = objectiveNames.map((name) => parent.intermediateMetrics.get(name)?.get(step) ?? NaN);
+      trial.report(others.length > 0 ? [value, ...others] : value, step, metrics);
     }
   }
 
