@@ -32,13 +32,8 @@ export interface YahpoMfTask {
   readonly budget: number;
 }
 
-export interface YahpoMfRunResult {
-  readonly problem: string;
-  readonly method: string;
-  readonly sampler: string;
-  readonly pruner: string;
-  readonly seed: number;
-  readonly budget: number;
+/** A task's result: the task (its problem, method, sampler, pruner, seed and budget) and what the run measured. */
+export interface YahpoMfRunResult extends Omit<YahpoMfTask, "kind"> {
   /** Fidelity units spent (at most the budget). */
   readonly spent: number;
   /** Normalised regret of the incumbent at each of BUDGET_FRACTIONS; null when nothing had been evaluated by then. */

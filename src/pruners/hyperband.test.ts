@@ -143,6 +143,13 @@ describe("HyperbandPruner", () => {
     assert.deepEqual([...trial.snapshot().intermediateMetrics.get("objective:1")!], [...parent.intermediateMetrics.get("objective:1")!]);
   });
 
+  it("refuses to continue trials without a numeric maximum, and refuses to continue a running trial", async () => {
+    const study = await createStudy({ name: "hb-refuse", pruner: new HyperbandPruner({ minResource: 1 }), ...quiet });
+    await assert.rejects(new HyperbandPruner({ minResource: 1 }).continueBestTrials(study), /needs a numeric maxResource/);
+    const running = await study.ask();
+    await assert.rejects(study.enqueueContinuation(running.snapshot()), /trial 0 is running; only complete or pruned trials can be continued/);
+  });
+
   it("rejects unusable options", () => {
     assert.throws(() => new HyperbandPruner({ minResource: 10, maxResource: 5 }), /maxResource \(5\) must be at least minResource/);
     assert.throws(() => new HyperbandPruner({ reductionFactor: 1.5 }), /reductionFactor must be at least 2/);
