@@ -81,6 +81,33 @@ describe("CMA-ES", () => {
     }
   });
 
+  it("mirrors a candidate through the mean, and refuses a mirror that leaves the box on a continuous axis", () => {
+    const discrete = [null, grid(5)];
+    const es = new CmaEs({ mean: Float64Array.of(0.5, 0.5), sigma: 0.3, discrete });
+    const { distribution } = es;
+    let refused = 0;
+    for (let k = 0; k < 200; k++) {
+      const candidate = distribution.sample(Rng.stream(3, k));
+      const mirrored = distribution.mirror(candidate);
+      const outside = 1 - candidate.raw[0]! < 0 || 1 - candidate.raw[0]! > 1;
+      if (mirrored === null) {
+        assert.ok(outside, `refused the inside mirror of ${candidate.raw[0]}`);
+        refused++;
+        continue;
+      }
+      assert.equal(mirrored.raw[0], 1 - candidate.raw[0]!);
+      assert.equal(mirrored.raw[1], 1 - candidate.raw[1]!);
+      assert.equal(mirrored.point[0], mirrored.raw[0]);
+      // The discrete axis is unbounded in the Gaussian: its mirror is clipped into the box when encoded.
+      assert.equal(mirrored.point[1], Math.min(1, Math.max(0, mirrored.raw[1]!)));
+    }
+    // With the mean at the centre every inside sample has an inside mirror; off-centre some do not.
+    assert.equal(refused, 0);
+    const offCentre = new CmaEs({ mean: Float64Array.of(0.9, 0.5), sigma: 0.3 }).distribution;
+    const mirrors = Array.from({ length: 200 }, (_, k) => offCentre.mirror(offCentre.sample(Rng.stream(4, k))));
+    assert.ok(mirrors.some((m) => m === null) && mirrors.some((m) => m !== null));
+  });
+
   it("does not depend on the order of tied candidates", () => {
     const run = (swap: boolean) => {
       const es = new CmaEs({ mean: centre(3), sigma: 0.2, popsize: 6 });

@@ -1,7 +1,8 @@
 /**
  * @module The (μ/μ_w, λ)-CMA-ES of Hansen's tutorial as a pure state machine over the unit box, with margin.
  *
- * `distribution.sample(rng)` draws a candidate and `tell(raws, values)` updates the search distribution from one
+ * `distribution.sample(rng)` draws a candidate (`distribution.mirror(candidate)` reflects one through the mean) and
+ * `tell(raws, values)` updates the search distribution from one
  * complete generation (weighted recombination, cumulative step-size adaptation, rank-one plus active rank-μ
  * covariance update). Nothing here reads a clock or a global generator, so the same inputs give the same state.
  *
@@ -139,25 +140,42 @@ export class SearchDistribution {
     const z = new Float64Array(n);
     for (let attempt = 0; ; attempt++) {
       for (let i = 0; i < n; i++) z[i] = this.scales[i]! * rng.normal();
-      let inside = true;
       for (let i = 0; i < n; i++) {
         let y = 0;
         for (let k = 0; k < n; k++) y += this.basis[i * n + k]! * z[k]!;
         raw[i] = this.mean[i]! + this.sigma * y;
-        if (this.discrete[i] == null && (raw[i]! < 0 || raw[i]! > 1)) inside = false;
       }
-      if (inside) break;
+      if (this.inside(raw)) break;
       if (attempt + 1 >= RESAMPLING_PER_DIMENSION * n) {
         for (let i = 0; i < n; i++) if (this.discrete[i] == null) raw[i] = Math.min(1, Math.max(0, raw[i]!));
         break;
       }
     }
-    const point = Float64Array.from(raw, (x, i) => {
+    return { raw, point: this.encode(raw) };
+  }
+
+  /**
+   * The candidate mirrored through the mean, m − (x − m), or null when it leaves [0, 1] on a continuous axis.
+   * Evaluating a sample and its mirror (Brockhoff et al. 2010) cancels the sampling noise of the mean's first-order
+   * move, which is what the small populations of a short run suffer from most.
+   */
+  mirror(candidate: Candidate): Candidate | null {
+    const raw = Float64Array.from(candidate.raw, (x, i) => 2 * this.mean[i]! - x);
+    return this.inside(raw) ? { raw, point: this.encode(raw) } : null;
+  }
+
+  private inside(raw: Float64Array): boolean {
+    for (let i = 0; i < raw.length; i++) if (this.discrete[i] == null && (raw[i]! < 0 || raw[i]! > 1)) return false;
+    return true;
+  }
+
+  /** Where a raw sample is evaluated: continuous axes as they are, discrete ones through the margin's scaling. */
+  private encode(raw: Float64Array): Float64Array {
+    return Float64Array.from(raw, (x, i) => {
       if (this.discrete[i] == null) return x;
       const encoded = this.mean[i]! + this.encodingScale[i]! * (x - this.mean[i]!);
       return Math.min(1, Math.max(0, encoded));
     });
-    return { raw, point };
   }
 }
 

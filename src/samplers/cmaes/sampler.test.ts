@@ -7,6 +7,7 @@ import type { Trial } from "../../study/trial.js";
 import { describeSamplerConformance } from "../../testing/sampler-conformance.js";
 import { tempDir } from "../../testing/temp.js";
 import { GENERATION_ATTR, INDEX_ATTR, RESTART_ATTR } from "./history.js";
+import { CmaEs } from "./cma-es.js";
 import { CmaEsSampler, type CmaEsSamplerOptions } from "./sampler.js";
 
 // CMA-ES is a local search: from the default start (centre, σ₀ = 1/6) it moves away from the bad end n = 7 of the
@@ -68,6 +69,27 @@ describe("CmaEsSampler", () => {
     assert.ok(Math.abs(average((p) => p.x!) - 4) < 1.5);
     assert.ok(Math.abs(average((p) => Math.log10(p.y!)) + 1) < 0.7);
     assert.ok(Math.abs(average((p) => p.n!) - 10) < 3);
+  });
+
+  it("mirrors each odd slot through the mean of its generation, and tells the optimiser what was evaluated", async () => {
+    const bowl = (t: Trial) => (t.suggestFloat("a", 0, 1) - 0.2) ** 2 + 3 * (t.suggestFloat("b", 0, 1) - 0.7) ** 2;
+    const { study, sampler } = await run({ seed: 6, popsize: 4 }, 5, bowl);
+    const generation0 = study.trials().slice(1);
+    const point = (i: number) => Float64Array.of(generation0[i]!.params.a as number, generation0[i]!.params.b as number);
+    // In box units (here the parameters themselves) slot 1 is 2·mean − slot 0, the mean being the centre.
+    for (const [even, odd] of [[0, 1], [2, 3]] as const) {
+      for (let k = 0; k < 2; k++) assert.ok(Math.abs(point(even)[k]! + point(odd)[k]! - 1) < 1e-12);
+    }
+    const reference = new CmaEs({ mean: Float64Array.of(0.5, 0.5), sigma: 1 / 6, popsize: 4 });
+    reference.tell([0, 1, 2, 3].map(point), generation0.map((t) => t.value!));
+    const state = sampler.currentState(study)!;
+    assert.equal(state.generation, 1);
+    assert.deepEqual([...state.mean], [...reference.mean]);
+    assert.equal(state.sigma, reference.sigma);
+
+    const independent = await run({ seed: 6, popsize: 4, mirroredSampling: false }, 3, bowl);
+    const [first, second] = independent.study.trials().slice(1).map((t) => (t.params.a as number) + (t.params.b as number));
+    assert.ok(Math.abs(first! + second! - 2) > 1e-6, "without mirroring the second slot is a draw of its own");
   });
 
   it("proposes the same for maximize(−f) as for minimize(f)", async () => {

@@ -5,8 +5,9 @@
  * as equal cells). Its state is never stored: every proposed trial is tagged with its run, generation and slot, and
  * the state is rebuilt by replaying the tagged generations from the study's trials (cached in memory and extended
  * as generations complete). The candidate of slot k in generation g of run r is drawn from
- * `Rng.stream(seed, r, g, k)`, so a resumed study, a new process or another worker reaches the very same state and
- * proposals. Categorical and conditional parameters are sampled independently at random.
+ * `Rng.stream(seed, r, g, k)` — with mirrored sampling, an odd slot takes the mirror image of slot k − 1's draw
+ * instead — so a resumed study, a new process or another worker reaches the very same state and proposals.
+ * Categorical and conditional parameters are sampled independently at random.
  *
  * Failed trials give their slot to a later proposal of the same generation; pruned trials count as worse than every
  * complete one (tied among themselves). A generation updates the optimiser once `popsize` of its slots, taken in
@@ -22,7 +23,7 @@ import { internalToUnit, unitToInternal } from "../../space/transform.js";
 import type { FrozenTrial, TrialState } from "../../study/types.js";
 import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sampler.js";
 import { IntersectionSearchSpace } from "../search-space.js";
-import { CmaEs, defaultPopsize, type SearchDistribution } from "./cma-es.js";
+import { CmaEs, defaultPopsize, type Candidate, type SearchDistribution } from "./cma-es.js";
 import { SlotIndex, completeGeneration, readSlot, slotAttrs, type Slot } from "./history.js";
 import { modelledPart, runSpace, spaceAttrKey, spaceFromJson, spaceToJson, type RunSpace } from "./space.js";
 
@@ -49,6 +50,12 @@ export interface CmaEsSamplerOptions {
   incPopsize?: number;
   /** CMA-ES with margin on integer and stepped parameters, so the search cannot freeze on one grid value. Default true. */
   withMargin?: boolean;
+  /**
+   * Mirrored sampling (Brockhoff et al. 2010): the odd slots of a generation evaluate the mirror image, through the
+   * mean, of the slot before them (a fresh draw where the mirror leaves the box). Default true; docs/samplers.md
+   * has the measurements.
+   */
+  mirroredSampling?: boolean;
 }
 
 /** A run's optimiser state, in box coordinates: the search distribution is N(mean, sigma² · covariance). */
@@ -123,6 +130,7 @@ export class CmaEsSampler implements Sampler {
   private readonly restartStrategy: "ipop" | null;
   private readonly incPopsize: number;
   private readonly withMargin: boolean;
+  private readonly mirroredSampling: boolean;
   private state: StudyState | null = null;
 
   constructor(options: CmaEsSamplerOptions = {}) {
@@ -154,6 +162,7 @@ export class CmaEsSampler implements Sampler {
       throw new ConfigError(`CmaEsSampler: incPopsize must be an integer ≥ 1, got ${this.incPopsize}`);
     }
     this.withMargin = options.withMargin ?? true;
+    this.mirroredSampling = options.mirroredSampling ?? true;
   }
 
   /** Chooses the trial's slot and its candidate; untagged trials (startup, nothing to model) are sampled at random. */
@@ -189,7 +198,7 @@ export class CmaEsSampler implements Sampler {
     let slot: Slot = { ...record, generation, index: state.index.nextIndex(record, generation) };
     while (!(await study.claim(`cmaes:${slot.space}:${restart}:${generation}:${slot.index}`))) slot = { ...slot, index: slot.index + 1 };
 
-    const { point } = distribution.sample(Rng.stream(this.seed, restart, generation, slot.index));
+    const { point } = this.candidate(distribution, slot);
     const values: Record<string, number> = {};
     const relative: SearchSpace = {};
     run.space.names.forEach((name, i) => {
@@ -328,7 +337,7 @@ export class CmaEsSampler implements Sampler {
    */
   private rawSample(run: Run, distribution: SearchDistribution, trial: FrozenTrial): Float64Array {
     const slot = readSlot(trial.systemAttrs)!;
-    const { raw, point } = distribution.sample(Rng.stream(this.seed, slot.restart, slot.generation, slot.index));
+    const { raw, point } = this.candidate(distribution, slot);
     run.space.names.forEach((name, i) => {
       const d = run.space.distributions[i]!;
       const evaluated = trial.internalParams[name];
@@ -337,6 +346,19 @@ export class CmaEsSampler implements Sampler {
       if (unitToInternal(d, point[i]!) !== evaluated) raw[i] = internalToUnit(d, evaluated);
     });
     return raw;
+  }
+
+  /**
+   * The candidate of a slot, a function of the seed and the slot alone: its own draw, or with mirrored sampling on
+   * an odd slot the mirror of the previous slot's draw.
+   */
+  private candidate(distribution: SearchDistribution, slot: Slot): Candidate {
+    const draw = (index: number) => distribution.sample(Rng.stream(this.seed, slot.restart, slot.generation, index));
+    if (this.mirroredSampling && slot.index % 2 === 1) {
+      const mirrored = distribution.mirror(draw(slot.index - 1));
+      if (mirrored !== null) return mirrored;
+    }
+    return draw(slot.index);
   }
 
   /** One notice (repeated identically, so shown once) naming the parameters CMA-ES leaves to random sampling. */
