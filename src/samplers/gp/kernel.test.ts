@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { columnDistance, covariance, distanceWeights, matern52, matern52Slope, scaledDistance, type KernelParams } from "./kernel.js";
+import { columnDistance, columnReach, covariance, distanceWeights, matern52, matern52Slope, scaledDistance, type KernelParams } from "./kernel.js";
 
 describe("Matérn-5/2 kernel", () => {
   it("has the textbook profile (1 + √5 r + 5r²/3)·e^{-√5 r}", () => {
@@ -32,6 +32,22 @@ describe("Matérn-5/2 kernel", () => {
       covariance(p, 0, q, 0, kernel, distanceWeights(kernel), columns);
     assert.ok(Math.abs(kernelValue(a, b, params, categorical) - 3 * matern52(0.64 + 0.25)) < 1e-15);
     assert.equal(kernelValue(a, a, params, categorical), 3, "k(x, x) = σ²_f (noise is not part of the kernel)");
+  });
+
+  it("measures how far the latent function can change along each column: 1 − m(1/ℓ²), by variance share if additive", () => {
+    const ard: KernelParams = { lengthscales: Float64Array.of(0.01, 5, 1e6), signalVariance: 2, noiseVariance: 1e-6 };
+    const [steep, gentle, flat] = columnReach(ard);
+    assert.ok(Math.abs(steep! - 1) < 1e-12);
+    // m(0.04) = (1 + √0.2 + 0.2/3)·e^{-√0.2} = 0.967986…
+    assert.ok(Math.abs(gentle! - 0.0320139) < 1e-6, `ℓ = 5: ${gentle}`);
+    assert.ok(flat! < 1e-10);
+    const additive: KernelParams = {
+      lengthscales: Float64Array.of(0.01, 0.01),
+      componentVariances: Float64Array.of(0.75, 0.25),
+      signalVariance: 1,
+      noiseVariance: 1e-6,
+    };
+    assert.deepEqual([...columnReach(additive)].map((r) => Number(r.toFixed(9))), [0.75, 0.25]);
   });
 
   it("treats an inactive (NaN) value as equal to another inactive one and as far as the range ends from an active one", () => {

@@ -40,6 +40,16 @@ export function matern52Slope(s: number): number {
   return (-5 / 6) * (1 + r) * Math.exp(-r);
 }
 
+/**
+ * Per column, how much the latent function can change from one end of the column's range to the other, as a share
+ * of its prior variance: 1 − m(1/ℓ_d²), weighted by the column's share v_d/Σv of the variance in the additive form.
+ * Near 0, the fit has found no effect of the column (a lengthscale many times the range, or no variance).
+ */
+export function columnReach(params: KernelParams): Float64Array {
+  const { lengthscales, componentVariances, signalVariance } = params;
+  return lengthscales.map((l, d) => (1 - matern52(1 / (l * l))) * (componentVariances ? componentVariances[d]! / signalVariance : 1));
+}
+
 /** 1/ℓ_d² per column: the weights of the scaled squared distance. */
 export function distanceWeights(params: KernelParams): Float64Array {
   return params.lengthscales.map((l) => 1 / (l * l));

@@ -99,6 +99,18 @@ describe("GPSampler", () => {
     assert.ok(study.bestValue! < 0.25, `best ${study.bestValue}`);
   });
 
+  it("once stalled, explores a parameter the fit finds no effect of instead of keeping the incumbent's value", async () => {
+    // Any x in [0.5, 1.5] is optimal, so the search stalls there. The stepped parameter's effect (≤ 0.0006) is too
+    // small for the fit to see: without exploration every later trial repeats the incumbent's value of it.
+    const objective = (t: Trial) =>
+      Math.max(0, Math.abs(t.suggestFloat("x", -3, 3) - 1) - 0.5) ** 2 + 0.01 * (t.suggestFloat("s", 0, 0.3, { step: 0.05 }) - 0.25) ** 2;
+    const study = await createStudy({ sampler: new GPSampler({ seed: 3, deterministicObjective: true }), warn: () => {} });
+    await study.optimize(objective, { nTrials: 50 });
+    const late = new Set(study.trials().slice(25).map((t) => t.params.s));
+    assert.ok(late.size >= 4, `values of s in trials 25–49: ${[...late].join(", ")}`);
+    assert.equal(study.bestParams.s, 0.25);
+  });
+
   it("rejects a bad number of startup trials", () => {
     assert.throws(() => new GPSampler({ nStartupTrials: -1 }), ConfigError);
     assert.throws(() => new GPSampler({ nStartupTrials: 2.5 }), /nStartupTrials must be a non-negative integer/);

@@ -28,6 +28,12 @@
  * unexplored attractive again, until a trial improves on the best (nn_mixed, median regret at 200 trials:
  * 0.0045 → 1.4e-6).
  *
+ * A search stalled twice as long (`FLAT_STALL_TRIALS`) also explores the parameters the fit finds no effect of: they
+ * are drawn at random rather than taken from the acquisition's maximiser (`exploreFlatColumns`). An effect too small
+ * to show next to the others' early on — cnn_mixed's label smoothing, 0.0025 in error — is otherwise never learnt,
+ * the parameter being held at the first good trial's value; while the search still improves, the randomness would
+ * only cost it precision.
+ *
  * The kernel is the ARD product kernel or the first-order additive one (`kernel.ts`), whichever has the lower
  * Bayesian information criterion on the data; the choice is remade at every fit up to `COLD_START_LIMIT` trials
  * and then kept. Measured (10 seeds, median regret at 100 / 200 trials, against the ARD kernel alone):
@@ -50,8 +56,9 @@ import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sam
 import { SobolSampler } from "../sobol.js";
 import { LogExpectedImprovement, maximizeAcquisition } from "./acquisition.js";
 import { ActivityRules } from "./activity.js";
-import { fitKernel, informationCriterion, type FittedKernel, type KernelStructure, type TrainingData } from "./hyperparameters.js";
+import { fitKernel, informationCriterion, paramsFromTheta, type FittedKernel, type KernelStructure, type TrainingData } from "./hyperparameters.js";
 import { GPInputSpace } from "./input-space.js";
+import { columnReach } from "./kernel.js";
 import { gaussianizeOutputs } from "./output-transform.js";
 import { GaussianProcess } from "./posterior.js";
 
@@ -67,6 +74,13 @@ export interface GPSamplerOptions {
   deterministicObjective?: boolean;
 }
 
+const FLAT_STREAM = hashString("gp/flat-columns");
+/**
+ * A parameter along which the fitted latent function changes by less than this share of its variance from one end
+ * of the range to the other (`columnReach`; a lengthscale of about 5 ranges in the ARD kernel) is explored at random.
+ */
+const FLAT_REACH = 0.03;
+
 /** Trial system attribute holding the hyperparameters fitted when the trial was proposed. */
 const FIT_ATTR = "gp:kernel";
 const ACQUISITION_STREAM = hashString("gp/acquisition");
@@ -74,6 +88,8 @@ const ACQUISITION_STREAM = hashString("gp/acquisition");
 const ANCHORS = 5;
 /** When the best complete trial is this many complete trials old, the prior mean goes back to the average. */
 const STALL_TRIALS = 10;
+/** Observations since the best one after which the flat parameters are explored: a stall twice the prior mean's. */
+const FLAT_STALL_TRIALS = 2 * STALL_TRIALS;
 /**
  * Above this many observations a fit starts from the previous fit alone, not also from the default point, and takes
  * at most `WARM_FIT_ITERATIONS` L-BFGS iterations: an evaluation costs a Cholesky factorisation and an inverse
@@ -95,6 +111,8 @@ interface Model {
   readonly average: number;
   /** The best few observed points, best first (inactive parameters at mid-range): where the acquisition search looks closely. */
   readonly anchors: readonly Float64Array[];
+  /** Observations made since the best one. */
+  readonly bestAge: number;
 }
 
 export class GPSampler implements Sampler {
@@ -146,6 +164,7 @@ export class GPSampler implements Sampler {
       seed: Rng.stream(this.seed, trial.number, ACQUISITION_STREAM).nextUint32(),
       anchors: model.anchors,
     });
+    if (model.bestAge >= FLAT_STALL_TRIALS) exploreFlatColumns(point, model, Rng.stream(this.seed, trial.number, FLAT_STREAM));
     return model.input.decode(point);
   }
 
@@ -180,6 +199,7 @@ export class GPSampler implements Sampler {
       structure: fit.structure,
       theta: fit.theta,
       best: data.y[ranked[0]!]!,
+      bestAge: data.bestAge,
       average: data.y.reduce((sum, v) => sum + v, 0) / data.n,
       // An anchor's inactive parameters need a value for the search to start from; the acquisition masks them again.
       anchors: ranked.slice(0, ANCHORS).map((i) => data.x.slice(i * data.dim, (i + 1) * data.dim).map((u) => (Number.isNaN(u) ? 0.5 : u))),
@@ -204,6 +224,20 @@ export class GPSampler implements Sampler {
     );
     return fits.reduce((best, fit) => (informationCriterion(fit, data.n) < informationCriterion(best, data.n) ? fit : best));
   }
+}
+
+/**
+ * Draws the parameters the fit finds no effect of uniformly (snapped to their grid), in place. The acquisition is
+ * flat along them, so its maximiser's value for them is arbitrary — in practice the incumbent's — and an effect too
+ * small to show next to the others' would never be seen: the search would not vary the parameter again.
+ */
+function exploreFlatColumns(point: Float64Array, model: Model, rng: Rng): void {
+  const reach = columnReach(paramsFromTheta(model.theta, model.input.dim, model.structure));
+  for (let column = 0; column < model.input.dim; column++) {
+    const u = rng.random();
+    if (reach[column]! < FLAT_REACH) point[column] = u;
+  }
+  model.input.snap(point);
 }
 
 /** Whether each parameter of `space` the trial has, it has with the space's distribution (absent ones are inactive). */
@@ -240,7 +274,7 @@ function lastFiniteValue(trial: FrozenTrial): number | null {
 }
 
 /** Unit-box inputs and Gaussianised outputs less the prior mean, in trial order (`sign` -1 turns maximisation into minimisation). */
-function trainingData(observed: readonly Observation[], input: GPInputSpace, sign: number): TrainingData {
+function trainingData(observed: readonly Observation[], input: GPInputSpace, sign: number): TrainingData & { bestAge: number } {
   const n = observed.length;
   const x = new Float64Array(n * input.dim);
   observed.forEach(({ trial }, i) => x.set(input.encode(trial.internalParams), i * input.dim));
@@ -248,10 +282,11 @@ function trainingData(observed: readonly Observation[], input: GPInputSpace, sig
   // The prior mean (see the module comment): the worst observation, or the average (0) once the search stalls.
   let bestIndex = 0;
   for (let i = 1; i < n; i++) if (y[i]! < y[bestIndex]!) bestIndex = i;
-  const stalled = n - 1 - bestIndex >= STALL_TRIALS;
+  const bestAge = n - 1 - bestIndex;
+  const stalled = bestAge >= STALL_TRIALS;
   const priorMean = stalled ? 0 : Math.max(...y);
   for (let i = 0; i < n; i++) y[i]! -= priorMean;
-  return { x, y, n, dim: input.dim, categorical: input.categorical };
+  return { x, y, n, dim: input.dim, categorical: input.categorical, bestAge };
 }
 
 interface StoredFit {
