@@ -3,9 +3,11 @@
  */
 import { DuplicateStudyError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import type { Direction, JsonValue } from "../study/types.js";
-import { summarizeStudy } from "./summary.js";
+import { compareByQuery, summarizeStudy } from "./summary.js";
 import type {
   AttrKind,
+  CreateConditions,
+  CreateRefusal,
   IntermediateValue,
   NewTrial,
   Storage,
@@ -13,7 +15,9 @@ import type {
   StudyChanges,
   StudyRecord,
   StudySummary,
+  TrialPage,
   TrialPatch,
+  TrialQuery,
   TrialRecord,
 } from "./storage.js";
 
@@ -119,11 +123,25 @@ export class MemoryStorage implements Storage {
     return record;
   }
 
-  async startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null> {
+  async tryCreateTrial(studyId: number, trial: NewTrial, conditions: CreateConditions): Promise<TrialRecord | CreateRefusal> {
+    const study = this.study(studyId);
+    if (conditions.numberBelow !== undefined && study.nextNumber >= conditions.numberBelow) return "number-limit";
+    if (conditions.claim !== undefined && !(await this.claim(studyId, conditions.claim))) return "claimed";
+    return this.createTrial(studyId, trial);
+  }
+
+  async startWaitingTrial(studyId: number, now: number, systemAttrs?: Readonly<Record<string, JsonValue>>): Promise<TrialRecord | null> {
     const study = this.study(studyId);
     const position = study.waiting.shift();
     if (position === undefined) return null;
-    const started: TrialRecord = { ...study.trials[position]!, state: "running", startedAt: now, heartbeatAt: now };
+    const waiting = study.trials[position]!;
+    const started: TrialRecord = {
+      ...waiting,
+      state: "running",
+      startedAt: now,
+      heartbeatAt: now,
+      ...(systemAttrs && { systemAttrs: { ...waiting.systemAttrs, ...structuredClone(systemAttrs) } }),
+    };
     study.trials[position] = started;
     this.touch(study, started.id);
     return started;
@@ -173,6 +191,22 @@ export class MemoryStorage implements Storage {
     return failed;
   }
 
+  async failRunningTrials(studyId: number, trialIds: readonly number[], now: number, reason: string): Promise<TrialRecord[]> {
+    const study = this.study(studyId);
+    const failed: TrialRecord[] = [];
+    for (const id of trialIds) {
+      const found = this.trialIndex.get(id);
+      if (found?.study !== study) continue;
+      const trial = study.trials[found.position]!;
+      if (trial.state !== "running") continue;
+      const record: TrialRecord = { ...trial, state: "failed", completedAt: now, failReason: reason };
+      study.trials[found.position] = record;
+      this.touch(study, id);
+      failed.push(record);
+    }
+    return failed;
+  }
+
   async claim(studyId: number, key: string): Promise<boolean> {
     const claims = this.study(studyId).claims;
     if (claims.has(key)) return false;
@@ -189,6 +223,18 @@ export class MemoryStorage implements Storage {
     const intermediate = study.intermediate.slice(firstAfter(study.intermediate, cursor)).map((s) => s.item);
     const attrs = [...study.attrs.values()].filter((s) => s.seq > cursor).map((s) => s.item);
     return { trials, intermediate, attrs, cursor: study.seq };
+  }
+
+  async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {
+    const study = this.study(studyId);
+    const states = query.states;
+    const matching = states ? study.trials.filter((t) => states.includes(t.state)) : [...study.trials];
+    matching.sort(compareByQuery(query));
+    const offset = query.offset ?? 0;
+    const trials = matching.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    if (query.curves === false) return { trials, intermediate: [] };
+    const ids = new Set(trials.map((t) => t.id));
+    return { trials, intermediate: study.intermediate.filter((s) => ids.has(s.item.trialId)).map((s) => s.item) };
   }
 
   async close(): Promise<void> {}

@@ -25,12 +25,17 @@ export function sqlitePath(url: string): string | null {
   return rest;
 }
 
-export function openStorage(input: StorageInput): Storage {
+export interface OpenOptions {
+  /** For commands that only look: write nothing, and accept read-only files (see `SqliteOptions`). */
+  readonly readOnly?: boolean;
+}
+
+export function openStorage(input: StorageInput, options: OpenOptions = {}): Storage {
   if (input !== undefined && typeof input !== "string") return input;
   const url = (input ?? "").trim();
   if (url === "" || url === "memory:" || url === ":memory:") return new MemoryStorage();
   const path = sqlitePath(url);
-  if (path !== null) return new SqliteStorage(path, url);
+  if (path !== null) return new SqliteStorage(path, url, options);
   if (/^postgres(ql)?:\/\//.test(url)) {
     throw new StorageError(`PostgreSQL storage ("${url}") is not supported by this version; ${USAGE}`);
   }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { StorageError } from "../errors.js";
 import { describeStorageConformance } from "../testing/storage-conformance.js";
 import { tempDir } from "../testing/temp.js";
+import { makeReadOnlyFolder, runUnprivileged } from "../testing/unprivileged.js";
 import { openStorage } from "./open.js";
 import { SqliteStorage } from "./sqlite.js";
 
@@ -69,6 +70,59 @@ describe("sqlite storage files", () => {
       ),
     );
     assert.deepEqual(exits.map((e) => e.code), [0, 0, 0, 0], exits.map((e) => e.stderr).join("\n"));
+    dir.remove();
+  });
+
+  it("refuses a SQLite file that is not a scaletune store without writing a byte to it", () => {
+    const dir = tempDir();
+    const other = new Database(dir.file("other.db"));
+    other.exec("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada')");
+    other.close();
+    const before = readFileSync(dir.file("other.db"));
+    assert.throws(() => new SqliteStorage(dir.file("other.db")), /not a scaletune one/);
+    assert.throws(() => new SqliteStorage(dir.file("other.db"), undefined, { readOnly: true }), /not a scaletune one/);
+    assert.ok(readFileSync(dir.file("other.db")).equals(before), "the file is byte for byte as it was (journal mode included)");
+    assert.ok(!existsSync(dir.file("other.db-wal")) && !existsSync(dir.file("other.db-shm")));
+    dir.remove();
+  });
+
+  it("reads a store opened read-only, writes nothing, and refuses writes in one line", async () => {
+    const dir = tempDir();
+    const writer = new SqliteStorage(dir.file("s.db"));
+    const study = await writer.createStudy("kept", ["minimize"]);
+    await writer.createTrial(study.id, { state: "running", now: 1 });
+    await writer.close();
+    const before = readFileSync(dir.file("s.db"));
+    const reader = new SqliteStorage(dir.file("s.db"), undefined, { readOnly: true });
+    assert.deepEqual((await reader.listStudies()).map((x) => x.name), ["kept"]);
+    assert.equal((await reader.readTrials(study.id, {})).trials.length, 1);
+    await assert.rejects(reader.createStudy("new", ["minimize"]), /readonly/);
+    await reader.close();
+    assert.ok(readFileSync(dir.file("s.db")).equals(before));
+    assert.throws(() => new SqliteStorage(dir.file("missing.db"), undefined, { readOnly: true }), /cannot open SQLite storage/);
+    dir.remove();
+  });
+
+  it("reads a store whose file and folder are read-only, as a user without write access", async () => {
+    const dir = tempDir();
+    const writer = new SqliteStorage(dir.file("s.db"));
+    const study = await writer.createStudy("kept", ["minimize"]);
+    const trial = await writer.createTrial(study.id, { state: "running", now: 1 });
+    await writer.updateTrial(trial.id, { finish: { state: "complete", values: [0.5], failReason: null, at: 2 } });
+    await writer.close();
+    chmodSync(dir.file("s.db"), 0o444);
+    makeReadOnlyFolder(dir.path);
+    const reader = `
+      import { SqliteStorage } from ${JSON.stringify(new URL("./sqlite.ts", import.meta.url).href)};
+      const storage = new SqliteStorage("s.db", undefined, { readOnly: true });
+      const [summary] = await storage.listStudies();
+      console.log(JSON.stringify(summary.bestValues));
+      await storage.close();`;
+    const r = runUnprivileged([process.execPath, "--import", import.meta.resolve("tsx"), "--input-type=module", "-e", reader], dir.path);
+    chmodSync(dir.path, 0o755);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "[0.5]");
+    assert.ok(!existsSync(dir.file("s.db-shm")), "nothing was created beside the store");
     dir.remove();
   });
 

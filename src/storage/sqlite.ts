@@ -7,15 +7,18 @@
  * timeout instead of failing with "database is locked". `synchronous = NORMAL` survives a crashed process (the
  * case that matters for workers) but may lose the last commits on power loss.
  */
-import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import { parseDistribution, type Distribution } from "../space/distributions.js";
-import type { Direction, JsonValue, TrialState } from "../study/types.js";
+import { WORKER_ATTR, type Direction, type JsonValue, type TrialState } from "../study/types.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
+  CreateConditions,
+  CreateRefusal,
   IntermediateValue,
   NewTrial,
   Storage,
@@ -23,7 +26,9 @@ import type {
   StudyChanges,
   StudyRecord,
   StudySummary,
+  TrialPage,
   TrialPatch,
+  TrialQuery,
   TrialRecord,
 } from "./storage.js";
 
@@ -110,17 +115,41 @@ interface StudyRow {
 /** How long a writer waits for the lock before giving up. Long: a failure here would lose a trial's result. */
 const BUSY_TIMEOUT_MS = 120_000;
 
-function openDatabase(path: string): Database.Database {
+export interface SqliteOptions {
+  /** Open for reading only: nothing is written, not even the journal mode, and read-only files work. */
+  readonly readOnly?: boolean;
+}
+
+function openDatabase(path: string, readOnly: boolean): Database.Database {
   const absolute = resolve(path);
   const directory = dirname(absolute);
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
     throw new StorageError(`cannot open SQLite storage ${path}: directory ${directory} does not exist; create it first`);
   }
   try {
-    return new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
+    return new Database(absolute, readOnly ? { readonly: true, fileMustExist: true } : { timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
     throw new StorageError(`cannot open SQLite storage ${path}: ${(error as Error).message}`);
   }
+}
+
+/** SQLite's answers when a WAL-mode file cannot be read in place: its folder is read-only, so no -shm file can exist. */
+const CANNOT_READ_IN_PLACE = new Set(["SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT"]);
+
+/**
+ * A private copy of a store that cannot be read where it lies (a read-only folder). Nothing can write such a file,
+ * so the copy is exact; it is removed on close.
+ */
+function readableCopy(path: string): { db: Database.Database; folder: string } {
+  const folder = mkdtempSync(join(tmpdir(), "scaletune-readonly-"));
+  const copy = join(folder, basename(path));
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  return { db: new Database(copy, { readonly: true, fileMustExist: true }), folder };
+}
+
+function sqliteCode(error: unknown): string {
+  return String((error as { code?: unknown }).code ?? "");
 }
 
 /**
@@ -135,7 +164,7 @@ function retryWhileBusy(init: () => void): void {
     try {
       return init();
     } catch (error) {
-      const busy = String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
+      const busy = sqliteCode(error).startsWith("SQLITE_BUSY");
       if (!busy || Date.now() > deadline) throw error;
       Atomics.wait(pause, 0, 0, Math.min(5 * 2 ** attempt, 200) * (0.5 + Math.random()));
     }
@@ -144,8 +173,13 @@ function retryWhileBusy(init: () => void): void {
 
 export class SqliteStorage implements Storage {
   readonly persistent = true;
-  private readonly db: Database.Database;
+  readonly readOnly: boolean;
+  private db: Database.Database;
+  /** The folder of the private copy a read-only store is read from, if it needed one. */
+  private copyFolder: string | null = null;
   private readonly statements;
+  /** `readTrials` statements by their SQL: a listing pages through one shape of query. */
+  private readonly queries = new Map<string, Database.Statement<unknown[], TrialRow>>();
   /** Parsed distributions by their JSON text: trials of one study share a handful of distinct texts. */
   private readonly distributionCache = new Map<string, Readonly<Record<string, Distribution>>>();
   /** One wrapper for every transaction: building a new one per call costs more than the statements inside. */
@@ -154,53 +188,81 @@ export class SqliteStorage implements Storage {
   constructor(
     readonly path: string,
     readonly url = `sqlite:${path}`,
+    options: SqliteOptions = {},
   ) {
-    this.db = openDatabase(path);
+    this.readOnly = options.readOnly ?? false;
+    this.db = openDatabase(path, this.readOnly);
     try {
-      retryWhileBusy(() => {
-        this.db.pragma("journal_mode = WAL");
-        this.db.pragma("synchronous = NORMAL");
-        this.db.pragma("foreign_keys = ON");
-        this.ensureSchema();
-      });
+      if (this.readOnly) this.openForReading();
+      else this.openForWriting();
     } catch (error) {
-      this.db.close();
+      this.closeDatabase();
       if (error instanceof StorageError) throw error;
       const message = (error as Error).message;
-      const hint = /not a database|file is encrypted/i.test(message) ? " (the file is not a SQLite database)" : "";
+      const hint = /not a database|file is encrypted/i.test(message)
+        ? " (the file is not a SQLite database)"
+        : /readonly|read-only/i.test(message)
+          ? " (the file or its folder is read-only: studies, trials and best can read it; running trials needs write access)"
+          : "";
       throw new StorageError(`cannot use ${path} as scaletune storage: ${message}${hint}`);
     }
     this.statements = this.prepare();
     this.transaction = this.db.transaction((body: () => unknown) => body());
   }
 
-  private ensureSchema(): void {
-    this.db
-      .transaction(() => {
-        const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-        if (tables.length === 0) {
-          this.db.exec(SCHEMA);
-          this.db.prepare("INSERT INTO scaletune_meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
-          return;
-        }
-        if (!tables.includes("scaletune_meta")) {
-          throw new StorageError(
-            `${this.path} is a SQLite database but not a scaletune one (no scaletune_meta table); choose another file`,
-          );
-        }
-        const version = Number(
-          this.db.prepare("SELECT value FROM scaletune_meta WHERE key = 'schema_version'").pluck().get() ?? NaN,
-        );
-        if (version > SQLITE_SCHEMA_VERSION) {
-          throw new StorageError(
-            `${this.path} was written by a newer scaletune (schema ${version}; this version reads up to ${SQLITE_SCHEMA_VERSION}); upgrade scaletune`,
-          );
-        }
-        if (version !== SQLITE_SCHEMA_VERSION) {
-          throw new StorageError(`${this.path} has an unknown scaletune schema version ${String(version)}`);
-        }
-      })
-      .immediate();
+  private openForWriting(): void {
+    retryWhileBusy(() => {
+      // Checked before anything is written: a file that is not ours must be left exactly as it was.
+      this.checkSchema();
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.transaction(() => this.checkSchema() === "empty" && this.createSchema()).immediate();
+    });
+  }
+
+  private openForReading(): void {
+    try {
+      this.checkSchema();
+    } catch (error) {
+      if (!CANNOT_READ_IN_PLACE.has(sqliteCode(error))) throw error;
+      this.db.close();
+      const { db, folder } = readableCopy(this.path);
+      this.db = db;
+      this.copyFolder = folder;
+      this.checkSchema();
+    }
+    if (this.checkSchema() === "empty") {
+      throw new StorageError(`${this.path} holds no scaletune studies (it is an empty SQLite file); run a study into it first`);
+    }
+  }
+
+  /** Whether the file is empty (a new store) or a scaletune store this version reads; throws for anything else. */
+  private checkSchema(): "empty" | "scaletune" {
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    if (tables.length === 0) return "empty";
+    if (!tables.includes("scaletune_meta")) {
+      throw new StorageError(`${this.path} is a SQLite database but not a scaletune one (no scaletune_meta table); choose another file`);
+    }
+    const version = Number(this.db.prepare("SELECT value FROM scaletune_meta WHERE key = 'schema_version'").pluck().get() ?? NaN);
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw new StorageError(
+        `${this.path} was written by a newer scaletune (schema ${version}; this version reads up to ${SQLITE_SCHEMA_VERSION}); upgrade scaletune`,
+      );
+    }
+    if (version !== SQLITE_SCHEMA_VERSION) throw new StorageError(`${this.path} has an unknown scaletune schema version ${String(version)}`);
+    return "scaletune";
+  }
+
+  private createSchema(): void {
+    this.db.exec(SCHEMA);
+    this.db.prepare("INSERT INTO scaletune_meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
+  }
+
+  private closeDatabase(): void {
+    if (this.db.open) this.db.close();
+    if (this.copyFolder !== null) rmSync(this.copyFolder, { recursive: true, force: true });
+    this.copyFolder = null;
   }
 
   private prepare() {
@@ -230,9 +292,23 @@ export class SqliteStorage implements Storage {
                              started_at, heartbeat_at, seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       ),
-      firstWaiting: db.prepare("SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1").pluck(),
+      firstWaiting: db.prepare<[number], { id: number; system_attrs: string }>(
+        "SELECT id, system_attrs FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1",
+      ),
       startTrial: db.prepare<unknown[], TrialRow>(
-        "UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?, seq = ? WHERE id = ? RETURNING *",
+        "UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?, system_attrs = ?, seq = ? WHERE id = ? RETURNING *",
+      ),
+      studyNextNumber: db.prepare("SELECT next_number FROM studies WHERE id = ?").pluck(),
+      failRunning: db.prepare<unknown[], TrialRow>(
+        `UPDATE trials SET state = 'failed', completed_at = ?, fail_reason = ?, seq = ?
+         WHERE study_id = ? AND id = ? AND state = 'running' RETURNING *`,
+      ),
+      runningTrials: db.prepare<[number], { number: number; heartbeat_at: number | null; worker: string | null }>(
+        `SELECT number, heartbeat_at, json_extract(system_attrs, '$.${WORKER_ATTR}') AS worker
+         FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number`,
+      ),
+      curvesOf: db.prepare<[string], { trial_id: number; metric: string; step: number; value: number | null }>(
+        "SELECT trial_id, metric, step, value FROM intermediate_values WHERE trial_id IN (SELECT value FROM json_each(?)) ORDER BY trial_id, seq",
       ),
       trialForUpdate: db.prepare<[number], { study_id: number; state: TrialState; number: number }>(
         "SELECT study_id, state, number FROM trials WHERE id = ?",
@@ -299,7 +375,12 @@ export class SqliteStorage implements Storage {
         const ex = extremes.get(study.id);
         const best = ex ? (study.directions[0] === "maximize" ? ex.hi : ex.lo) : null;
         const bestValues = study.directions.length === 1 && best !== null ? [best] : null;
-        return { ...study, counts: perState, bestValues, lastActivityAt };
+        const runningTrials = perState.running === 0 ? [] : this.statements.runningTrials.all(study.id).map((r) => ({
+          number: r.number,
+          heartbeatAt: r.heartbeat_at,
+          worker: r.worker === null ? null : (JSON.parse(r.worker) as JsonValue),
+        }));
+        return { ...study, counts: perState, bestValues, lastActivityAt, runningTrials };
       });
     }) as StudySummary[];
   }
@@ -318,34 +399,47 @@ export class SqliteStorage implements Storage {
   }
 
   async createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord> {
+    return this.write(() => this.insertTrial(studyId, trial));
+  }
+
+  /** Inside a write transaction. */
+  private insertTrial(studyId: number, trial: NewTrial): TrialRecord {
+    const seq = this.bumpSeq(studyId);
+    const number = this.statements.nextNumber.get(studyId) as number;
+    const running = trial.state === "running";
+    const row = this.statements.insertTrial.get(
+      studyId,
+      number,
+      trial.state,
+      JSON.stringify(trial.params ?? {}),
+      JSON.stringify(trial.distributions ?? {}),
+      JSON.stringify(trial.userAttrs ?? {}),
+      JSON.stringify(trial.systemAttrs ?? {}),
+      running ? trial.now : null,
+      running ? trial.now : null,
+      seq,
+    )!;
+    return this.trialFromRow(row);
+  }
+
+  async tryCreateTrial(studyId: number, trial: NewTrial, conditions: CreateConditions): Promise<TrialRecord | CreateRefusal> {
     return this.write(() => {
-      const seq = this.bumpSeq(studyId);
-      const number = this.statements.nextNumber.get(studyId) as number;
-      const running = trial.state === "running";
-      const row = this.statements.insertTrial.get(
-        studyId,
-        number,
-        trial.state,
-        JSON.stringify(trial.params ?? {}),
-        JSON.stringify(trial.distributions ?? {}),
-        JSON.stringify(trial.userAttrs ?? {}),
-        JSON.stringify(trial.systemAttrs ?? {}),
-        running ? trial.now : null,
-        running ? trial.now : null,
-        seq,
-      )!;
-      return this.trialFromRow(row);
+      const { numberBelow, claim } = conditions;
+      if (numberBelow !== undefined && (this.statements.studyNextNumber.get(studyId) as number) >= numberBelow) return "number-limit";
+      if (claim !== undefined && this.statements.claim.run(studyId, claim).changes === 0) return "claimed";
+      return this.insertTrial(studyId, trial);
     });
   }
 
-  async startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null> {
+  async startWaitingTrial(studyId: number, now: number, systemAttrs?: Readonly<Record<string, JsonValue>>): Promise<TrialRecord | null> {
     // A read first: usually nothing waits, and that answer should not take the write lock.
     if (this.statements.firstWaiting.get(studyId) === undefined) return null;
     return this.write(() => {
-      const id = this.statements.firstWaiting.get(studyId) as number | undefined;
-      if (id === undefined) return null;
+      const waiting = this.statements.firstWaiting.get(studyId);
+      if (waiting === undefined) return null;
+      const attrs = systemAttrs ? JSON.stringify({ ...parseObject(waiting.system_attrs), ...systemAttrs }) : waiting.system_attrs;
       const seq = this.bumpSeq(studyId);
-      return this.trialFromRow(this.statements.startTrial.get(now, now, seq, id)!);
+      return this.trialFromRow(this.statements.startTrial.get(now, now, attrs, seq, waiting.id)!);
     });
   }
 
@@ -393,6 +487,19 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async failRunningTrials(studyId: number, trialIds: readonly number[], now: number, reason: string): Promise<TrialRecord[]> {
+    if (trialIds.length === 0) return [];
+    return this.write(() => {
+      const seq = this.bumpSeq(studyId);
+      const failed: TrialRecord[] = [];
+      for (const id of trialIds) {
+        const row = this.statements.failRunning.get(now, reason, seq, studyId, id);
+        if (row) failed.push(this.trialFromRow(row));
+      }
+      return failed;
+    });
+  }
+
   async claim(studyId: number, key: string): Promise<boolean> {
     return this.write(() => this.statements.claim.run(studyId, key).changes === 1);
   }
@@ -414,8 +521,32 @@ export class SqliteStorage implements Storage {
     }) as StudyChanges;
   }
 
+  async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {
+    const states = query.states ?? [];
+    const direction = query.descending ? "DESC" : "ASC";
+    const order =
+      query.orderBy === "value"
+        ? `objective_values IS NULL, json_extract(objective_values, '$[0]') ${direction}, number`
+        : `number ${direction}`;
+    const sql =
+      `SELECT * FROM trials WHERE study_id = ?${states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : ""}` +
+      ` ORDER BY ${order} LIMIT ? OFFSET ?`;
+    let statement = this.queries.get(sql);
+    if (!statement) this.queries.set(sql, (statement = this.db.prepare<unknown[], TrialRow>(sql)));
+    // One read transaction: the curves belong to the same snapshot as the trials.
+    return this.transaction.deferred((): TrialPage => {
+      const rows = statement.all(studyId, ...states, query.limit ?? -1, query.offset ?? 0);
+      const trials = rows.map((row) => this.trialFromRow(row));
+      if (query.curves === false || trials.length === 0) return { trials, intermediate: [] };
+      const intermediate = this.statements.curvesOf.all(JSON.stringify(trials.map((t) => t.id))).map(
+        (r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN }),
+      );
+      return { trials, intermediate };
+    }) as TrialPage;
+  }
+
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.closeDatabase();
   }
 
   private write<T>(body: () => T): T {

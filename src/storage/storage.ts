@@ -27,6 +27,15 @@ export interface StudySummary extends StudyRecord {
   /** Best objective values among complete trials (single-objective: one number), or null. */
   readonly bestValues: readonly number[] | null;
   readonly lastActivityAt: number | null;
+  /** The running trials: few, and what a reader needs to tell live ones from those whose worker died. */
+  readonly runningTrials: readonly RunningTrialInfo[];
+}
+
+export interface RunningTrialInfo {
+  readonly number: number;
+  readonly heartbeatAt: number | null;
+  /** The `worker` system attribute: who runs the trial (see `execution/worker-identity.ts`). */
+  readonly worker: JsonValue | null;
 }
 
 /** A trial as stored. Params are internal values (see `space/distributions.ts`). Times are epoch milliseconds. */
@@ -70,6 +79,37 @@ export interface NewTrial {
   readonly now: number;
 }
 
+/** Conditions checked atomically with a trial's creation (`tryCreateTrial`). */
+export interface CreateConditions {
+  /** Create only if the new trial's number is below this: how a study's trial target stays exact across workers. */
+  readonly numberBelow?: number;
+  /** Create only if this key is unclaimed, and claim it with the trial (see `claim`). */
+  readonly claim?: string;
+}
+
+/** Why `tryCreateTrial` created nothing. */
+export type CreateRefusal = "number-limit" | "claimed";
+
+/** Which trials `readTrials` returns, in what order. */
+export interface TrialQuery {
+  /** Only trials in these states (default: all). */
+  readonly states?: readonly TrialState[];
+  /** By trial number (default), or by the first objective value with trials that have none last. */
+  readonly orderBy?: "number" | "value";
+  readonly descending?: boolean;
+  /** Skips this many trials of the ordered result, then returns at most `limit`. */
+  readonly offset?: number;
+  readonly limit?: number;
+  /** Also read the trials' intermediate values (default: true). */
+  readonly curves?: boolean;
+}
+
+export interface TrialPage {
+  readonly trials: readonly TrialRecord[];
+  /** The intermediate values of those trials (empty when the query asked for no curves). */
+  readonly intermediate: readonly IntermediateValue[];
+}
+
 /** Fields a trial's worker writes. Object fields replace the stored ones whole. */
 export interface TrialPatch {
   readonly params?: Readonly<Record<string, number>>;
@@ -110,8 +150,13 @@ export interface Storage {
 
   /** Creates a trial with the next dense number. */
   createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord>;
-  /** Atomically moves the lowest-numbered waiting trial to running, or returns null when none waits. */
-  startWaitingTrial(studyId: number, now: number): Promise<TrialRecord | null>;
+  /** Creates a trial as `createTrial` does if the conditions hold, atomically; otherwise creates nothing and says why. */
+  tryCreateTrial(studyId: number, trial: NewTrial, conditions: CreateConditions): Promise<TrialRecord | CreateRefusal>;
+  /**
+   * Atomically moves the lowest-numbered waiting trial to running, adding `systemAttrs` to its system attributes
+   * (who runs it), or returns null when none waits.
+   */
+  startWaitingTrial(studyId: number, now: number, systemAttrs?: Readonly<Record<string, JsonValue>>): Promise<TrialRecord | null>;
   /** Throws TrialStateError when the trial is not running (finished trials are immutable). */
   updateTrial(trialId: number, patch: TrialPatch): Promise<void>;
   /** Marks running trials as alive. */
@@ -121,9 +166,13 @@ export interface Storage {
    * never both fail (and so never both retry) the same trial. Returns the trials this call failed.
    */
   failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]>;
+  /** Fails those of the given trials that are still running, atomically; returns the trials this call failed. */
+  failRunningTrials(studyId: number, trialIds: readonly number[], now: number, reason: string): Promise<TrialRecord[]>;
   /** Claims a key in a study exactly once across all workers: true for the first caller, false afterwards. */
   claim(studyId: number, key: string): Promise<boolean>;
 
   readChanges(studyId: number, cursor: number): Promise<StudyChanges>;
+  /** Reads some of a study's trials without loading the study: a page of a listing, the best trial. */
+  readTrials(studyId: number, query: TrialQuery): Promise<TrialPage>;
   close(): Promise<void>;
 }

@@ -158,6 +158,92 @@ export function describeStorageConformance(name: string, factory: () => Promise<
       assert.deepEqual(byName.get("max")?.bestValues, [3]);
       assert.deepEqual(byName.get("min")?.counts, { waiting: 1, running: 0, complete: 3, pruned: 0, failed: 1 });
       assert.equal(byName.get("min")?.lastActivityAt, 3);
+      assert.deepEqual(byName.get("min")?.runningTrials, []);
+    });
+
+    test("summarises running trials with their heartbeat and worker", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const worker = { host: "h", pid: 7 };
+      await s.createTrial(study.id, { state: "running", now: 10, systemAttrs: { worker } });
+      const done = await s.createTrial(study.id, { state: "running", now: 10 });
+      await s.updateTrial(done.id, { finish: { state: "complete", values: [1], failReason: null, at: 11 } });
+      await s.createTrial(study.id, { state: "running", now: 20 });
+      const [summary] = await s.listStudies();
+      assert.deepEqual(summary?.runningTrials, [
+        { number: 0, heartbeatAt: 10, worker },
+        { number: 2, heartbeatAt: 20, worker: null },
+      ]);
+    });
+
+    test("creates a trial only while its number is below the limit, atomically across callers", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const results = await Promise.all(Array.from({ length: 6 }, () => s.tryCreateTrial(study.id, { state: "running", now: 1 }, { numberBelow: 4 })));
+      const created = results.filter((r) => typeof r !== "string");
+      assert.deepEqual(created.map((t) => t.number).sort(), [0, 1, 2, 3]);
+      assert.deepEqual(results.filter((r) => typeof r === "string"), ["number-limit", "number-limit"]);
+      assert.equal((await s.createTrial(study.id, { state: "waiting", now: 1 })).number, 4, "the limit binds only where it is given");
+    });
+
+    test("creates a trial with a claim only while the key is unclaimed, and claims it", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const attempts = await Promise.all([1, 2, 3].map(() => s.tryCreateTrial(study.id, { state: "running", now: 1 }, { claim: "grid:0" })));
+      assert.equal(attempts.filter((r) => typeof r !== "string").length, 1);
+      assert.deepEqual(attempts.filter((r) => typeof r === "string"), ["claimed", "claimed"]);
+      assert.equal(await s.claim(study.id, "grid:0"), false, "the key was claimed with the trial");
+      assert.equal(await s.claim(study.id, "grid:1"), true);
+      assert.equal(await s.tryCreateTrial(study.id, { state: "running", now: 1 }, { claim: "grid:1" }), "claimed");
+      const limited = await s.tryCreateTrial(study.id, { state: "running", now: 1 }, { claim: "grid:2", numberBelow: 1 });
+      assert.equal(limited, "number-limit");
+      assert.equal(await s.claim(study.id, "grid:2"), true, "a refused creation claims nothing");
+      assert.deepEqual((await s.readChanges(study.id, 0)).trials.map((t) => t.number), [0], "refusals leave the numbering dense");
+    });
+
+    test("adds the starter's attributes to a waiting trial as it starts", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      await s.createTrial(study.id, { state: "waiting", now: 1, systemAttrs: { fixed_params: { x: 1 } } });
+      const started = await s.startWaitingTrial(study.id, 3, { worker: { host: "h", pid: 2 } });
+      assert.deepEqual(started?.systemAttrs, { fixed_params: { x: 1 }, worker: { host: "h", pid: 2 } });
+      const [stored] = (await s.readChanges(study.id, 0)).trials;
+      assert.deepEqual(stored?.systemAttrs, started?.systemAttrs);
+    });
+
+    test("fails the given trials that are still running, once", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const other = await s.createStudy("b", ["minimize"]);
+      const running = await s.createTrial(study.id, { state: "running", now: 1 });
+      const done = await s.createTrial(study.id, { state: "running", now: 1 });
+      await s.updateTrial(done.id, { finish: { state: "complete", values: [1], failReason: null, at: 2 } });
+      const elsewhere = await s.createTrial(other.id, { state: "running", now: 1 });
+      const { cursor } = await s.readChanges(study.id, 0);
+      const failed = await s.failRunningTrials(study.id, [running.id, done.id, elsewhere.id], 9, "worker gone");
+      assert.deepEqual(failed.map((t) => [t.id, t.state, t.failReason, t.completedAt]), [[running.id, "failed", "worker gone", 9]]);
+      assert.deepEqual(await s.failRunningTrials(study.id, [running.id], 10, "again"), []);
+      assert.deepEqual((await s.readChanges(study.id, cursor)).trials.map((t) => t.id), [running.id], "readers see the change");
+      assert.equal((await s.readChanges(other.id, 0)).trials[0]?.state, "running", "another study's trial is untouched");
+    });
+
+    test("reads a page of trials by state and order, with or without their curves", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const values = [3, null, 1, 2, null, 1];
+      for (const value of values) {
+        const t = await s.createTrial(study.id, { state: "running", now: 1 });
+        await s.updateTrial(t.id, { intermediate: [{ metric: "", step: 0, value: t.number }, { metric: "acc", step: 0, value: -t.number }] });
+        if (value !== null) await s.updateTrial(t.id, { finish: { state: "complete", values: [value], failReason: null, at: 2 } });
+      }
+      const numbers = async (query: Parameters<Storage["readTrials"]>[1]) => (await s.readTrials(study.id, query)).trials.map((t) => t.number);
+      assert.deepEqual(await numbers({}), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(await numbers({ descending: true, limit: 2 }), [5, 4]);
+      assert.deepEqual(await numbers({ offset: 4 }), [4, 5]);
+      assert.deepEqual(await numbers({ states: ["running"] }), [1, 4]);
+      assert.deepEqual(await numbers({ orderBy: "value" }), [2, 5, 3, 0, 1, 4], "ties by number, valueless last");
+      assert.deepEqual(await numbers({ orderBy: "value", descending: true }), [0, 3, 2, 5, 1, 4]);
+      assert.deepEqual(await numbers({ orderBy: "value", states: ["complete"], limit: 1 }), [2]);
+      const page = await s.readTrials(study.id, { offset: 1, limit: 2 });
+      assert.deepEqual(
+        page.intermediate.map((r) => [r.trialId, r.metric, r.value]).sort(),
+        page.trials.flatMap((t) => [[t.id, "", t.number], [t.id, "acc", -t.number]]).sort(),
+      );
+      assert.deepEqual((await s.readTrials(study.id, { curves: false })).intermediate, []);
     });
   });
 }
