@@ -1,8 +1,11 @@
 /**
  * @module The in-process optimisation loop: ask, run the objective, tell — `concurrency` trials at a time.
+ *
+ * The loop gives the event loop a turn after every trial, even when the objective is synchronous: signal handlers,
+ * timers, an aborted `signal` and a closed stdout are then noticed within one trial, not after the whole run.
  */
 import { ConfigError, describeError, isTrialPruned } from "../errors.js";
-import type { Study, TrialOutcome } from "../study/study.js";
+import type { NoTrial, Study, TrialOutcome } from "../study/study.js";
 import type { Trial } from "../study/trial.js";
 import type { FrozenTrial } from "../study/types.js";
 
@@ -12,9 +15,17 @@ export type TrialCallback = (study: Study, trial: FrozenTrial) => void | Promise
 export interface OptimizeOptions {
   /** Trials to start in this call (default: until timeout, stop() or the sampler runs out). */
   nTrials?: number;
+  /**
+   * The study's target: no trial starts once the study counts this many (`study.countedTrials`: waiting, running and
+   * finished trials of every worker, failures that were queued again not counted). Exact across processes.
+   */
+  targetTrials?: number;
   /** No new trial starts after this many milliseconds; running ones finish. */
   timeoutMs?: number;
-  /** Trials evaluated at once in this process (useful when the objective awaits I/O or subprocesses). */
+  /**
+   * Trials evaluated at once in this process (useful when the objective awaits I/O or subprocesses). More than the
+   * trials left to run (`nTrials`, `targetTrials`) would only wait, so it is lowered to that.
+   */
   concurrency?: number;
   /**
    * Which objective errors fail only their trial and let the study go on. `false` (default, as in Optuna):
@@ -23,9 +34,24 @@ export interface OptimizeOptions {
   catch?: boolean | readonly (abstract new (...args: never[]) => unknown)[] | ((error: unknown) => boolean);
   /** Called after every finished trial, in order of completion. */
   callbacks?: readonly TrialCallback[];
-  /** Aborting stops starting trials, like `study.stop()`. */
+  /**
+   * Aborting stops starting trials, like `study.stop()`, and aborts the running trials' `trial.signal`: an objective
+   * that throws because of it has its trial failed and queued again, as an interrupted one.
+   */
   signal?: AbortSignal;
 }
+
+/** Why an `optimize` call stopped starting trials. */
+export type StopReason = "n-trials" | NoTrial | "timeout" | "stopped" | "aborted" | "error";
+
+export interface OptimizeResult {
+  /** Trials this call started. */
+  readonly started: number;
+  readonly stoppedBecause: StopReason;
+}
+
+/** More trials than this at once in one process is a mistake (a typo, 1e8), not a workload. */
+export const MAX_CONCURRENCY = 10_000;
 
 function positiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
@@ -48,6 +74,7 @@ export async function runTrial(study: Study, trial: Trial, objective: Objective,
   } catch (error) {
     if (trial.isFinished) throw error;
     if (isTrialPruned(error)) return study.tell(trial, "pruned");
+    if (trial.signal.aborted) return study.failInterrupted(trial, `interrupted (${(trial.signal.reason as Error).message})`);
     const frozen = await study.tell(trial, "failed", describeError(error));
     if (catches(policy, error)) {
       study.warn(`trial ${trial.number} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,49 +86,87 @@ export async function runTrial(study: Study, trial: Trial, objective: Objective,
   return study.tell(trial, outcome);
 }
 
-export async function optimize(study: Study, objective: Objective, options: OptimizeOptions = {}): Promise<void> {
-  const { nTrials, timeoutMs, concurrency = 1, callbacks = [], signal } = options;
+/** One turn of the event loop (timers, signals, I/O callbacks), even between synchronous trials. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The trials this call can still start, or Infinity. */
+function trialsLeft(study: Study, options: OptimizeOptions): number {
+  const byCount = options.nTrials ?? Infinity;
+  const byTarget = options.targetTrials === undefined ? Infinity : options.targetTrials - study.countedTrials;
+  return Math.max(0, Math.min(byCount, byTarget));
+}
+
+export async function optimize(study: Study, objective: Objective, options: OptimizeOptions = {}): Promise<OptimizeResult> {
+  const { nTrials, targetTrials, timeoutMs, concurrency = 1, callbacks = [], signal } = options;
   if (typeof objective !== "function") throw new ConfigError("optimize() needs an objective function (trial) => number");
   positiveInteger("nTrials", nTrials);
+  positiveInteger("targetTrials", targetTrials);
   positiveInteger("concurrency", concurrency);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new ConfigError(`timeoutMs must be positive, got ${timeoutMs}`);
 
   study.resume();
   await study.refresh();
+  // A process that opens the study for work cleans up after workers that died, whatever is left to do.
+  await study.recoverStaleTrials({ force: true });
   await study.recordMethods();
+  // Waiting (retried) trials run even at the target: they count already.
+  const workers = Math.min(concurrency, Math.max(trialsLeft(study, options), study.trials({ states: ["waiting"] }).length, 1));
+  if (workers > MAX_CONCURRENCY) {
+    throw new ConfigError(`concurrency ${concurrency} is more trials than one process can run at once; use at most ${MAX_CONCURRENCY}`);
+  }
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   let started = 0;
+  let stoppedBecause = null as StopReason | null;
   let firstError: { error: unknown } | null = null;
-  const keepGoing = () =>
-    !study.stopping && firstError === null && (nTrials === undefined || started < nTrials) && Date.now() < deadline && !signal?.aborted;
+  const mine = new Set<Trial>();
+  const onAbort = () => {
+    for (const trial of mine) trial.abort("aborted");
+  };
+  signal?.addEventListener("abort", onAbort);
 
-  const heartbeat = study.storage.persistent
-    ? setInterval(() => void study.beat().catch((e: unknown) => study.warn(`heartbeat failed: ${describeError(e)}`)), study.heartbeat.intervalMs)
-    : null;
-  heartbeat?.unref();
+  const stopReason = (): StopReason | null => {
+    if (firstError !== null) return "error";
+    if (signal?.aborted) return "aborted";
+    if (study.stopping) return "stopped";
+    if (nTrials !== undefined && started >= nTrials) return "n-trials";
+    if (Date.now() >= deadline) return "timeout";
+    return null;
+  };
 
   const worker = async (): Promise<void> => {
-    while (keepGoing()) {
+    for (;;) {
+      const reason = stopReason();
+      if (reason !== null) return void (stoppedBecause ??= reason);
       started++;
       try {
-        const trial = await study.tryAsk();
-        if (trial === null) {
+        const trial = await study.startTrial(targetTrials);
+        if (typeof trial === "string") {
+          started--;
+          stoppedBecause ??= trial;
+          // Other loops stop too: the sampler has nothing left, or the study its target.
           study.stop();
           return;
         }
-        const frozen = await runTrial(study, trial, objective, options.catch);
+        mine.add(trial);
+        const frozen = await runTrial(study, trial, objective, options.catch).finally(() => mine.delete(trial));
         for (const callback of callbacks) await callback(study, frozen);
       } catch (error) {
         firstError ??= { error };
         return;
       }
+      await yieldToEventLoop();
     }
   };
 
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    if (heartbeat) clearInterval(heartbeat);
+    signal?.removeEventListener("abort", onAbort);
   }
   if (firstError !== null) throw (firstError as { error: unknown }).error;
+  const reason = stoppedBecause ?? "stopped";
+  if (reason === "exhausted" && (nTrials !== undefined || targetTrials !== undefined)) {
+    study.warn(`sampler ${study.sampler.name} has no points left: ${started} trial(s) started in this run, fewer than asked`);
+  }
+  return { started, stoppedBecause: reason };
 }

@@ -2,8 +2,8 @@
  * @module Exhaustive grid search: every point exactly once, even with many workers on one study.
  *
  * Points are visited in a seeded pseudo-random order (so a grid cut short still covers the space evenly), and each
- * point is claimed through the storage before its trial is created, so two workers can never evaluate the same
- * point. When every point is claimed the sampler reports exhaustion and `optimize` stops.
+ * point is claimed through the storage atomically with its trial's creation, so two workers can never evaluate the
+ * same point. When every point is claimed the sampler reports exhaustion and `optimize` stops.
  */
 import { SearchSpaceError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
@@ -28,6 +28,8 @@ export class GridSampler implements Sampler {
   private readonly stride: number;
   private readonly offset: number;
   private cursor = 0;
+  /** The cursor position last proposed. */
+  private proposedAt = -1;
 
   constructor(grid: Readonly<Record<string, readonly ParamValue[]>>, options: { seed?: number } = {}) {
     this.names = Object.keys(grid).sort();
@@ -62,20 +64,33 @@ export class GridSampler implements Sampler {
     return out;
   }
 
+  /**
+   * The first point in visiting order that no known trial holds, claimed with its trial (see `TrialReservation`).
+   * Asked again while the point proposed last is still not taken, its claim went to another worker (or its trial is
+   * being created by a concurrent ask here): the cursor moves past it.
+   */
   async reserve(study: StudyView): Promise<TrialReservation | null> {
     const taken = new Set<number>();
     for (const trial of study.trials()) {
       const mark = trial.systemAttrs[GRID_ATTR] as { grid?: string; index?: number } | undefined;
       if (mark?.grid === this.fingerprint && typeof mark.index === "number") taken.add(mark.index);
     }
-    while (this.cursor < this.size) {
-      const index = Number((BigInt(this.stride) * BigInt(this.cursor++) + BigInt(this.offset)) % BigInt(this.size));
+    if (this.proposedAt === this.cursor) this.cursor++;
+    for (; this.cursor < this.size; this.cursor++) {
+      const index = this.indexAt(this.cursor);
       if (taken.has(index)) continue;
-      if (await study.claim(`grid:${this.fingerprint}:${index}`)) {
-        return { fixedParams: this.point(index), systemAttrs: { [GRID_ATTR]: { grid: this.fingerprint, index } } };
-      }
+      this.proposedAt = this.cursor;
+      return {
+        fixedParams: this.point(index),
+        systemAttrs: { [GRID_ATTR]: { grid: this.fingerprint, index } },
+        claim: `grid:${this.fingerprint}:${index}`,
+      };
     }
     return null;
+  }
+
+  private indexAt(position: number): number {
+    return Number((BigInt(this.stride) * BigInt(position) + BigInt(this.offset)) % BigInt(this.size));
   }
 
   sampleIndependent(_study: StudyView, _trial: SamplingTrial, name: string, _distribution: Distribution): number {

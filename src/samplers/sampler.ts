@@ -34,6 +34,12 @@ export type SamplingTrial = Pick<FrozenTrial, "id" | "number" | "internalParams"
 export interface TrialReservation {
   readonly fixedParams?: Readonly<Record<string, ParamValue>>;
   readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  /**
+   * A key claimed together with the trial's creation, atomically: when another worker holds it, no trial is created
+   * and the study asks `reserve` again. A claim made inside `reserve` instead would be lost if the trial were then
+   * not created (the study's target reached in the meantime).
+   */
+  readonly claim?: string;
 }
 
 export interface Sampler {

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import { expectTypeOf } from "expect-type";
 import { ConfigError, SearchSpaceError, StudyNotFoundError, TrialPruned } from "../errors.js";
 import { GridSampler } from "../samplers/grid.js";
+import type { Sampler } from "../samplers/sampler.js";
+import { floatDistribution } from "../space/distributions.js";
 import { RandomSampler } from "../samplers/random.js";
 import { tempDir } from "../testing/temp.js";
 import { createStudy, deleteStudy, listStudies, loadStudy } from "./api.js";
@@ -326,7 +329,9 @@ describe("study: storage life cycle", () => {
     orphan.suggestFloat("x", 0, 1);
     await new Promise((r) => setTimeout(r, 5)); // let the buffered parameter reach storage
     const x = orphan.params.x;
-    // The "dead" worker never tells; another worker notices after staleAfterMs.
+    // The "dead" worker stops beating and never tells (closing stops its heartbeat); another worker notices after
+    // staleAfterMs. Its process lives on, so only the heartbeat can tell.
+    await dead.close();
     await new Promise((r) => setTimeout(r, 60));
     const survivor = await loadStudy({ name: "h", storage, heartbeat, ...quiet });
     await survivor.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 2 });
@@ -335,7 +340,6 @@ describe("study: storage life cycle", () => {
     assert.match(trials[0]!.failReason!, /no heartbeat/);
     assert.equal(trials[1]!.params.x, x, "the retry re-runs the lost configuration");
     assert.deepEqual(trials[1]!.systemAttrs.retry_of, { number: 0, depth: 1 });
-    await dead.close();
     await survivor.close();
     dir.remove();
   });
@@ -371,6 +375,63 @@ describe("study: workers starting together", () => {
     const studies = await Promise.all(Array.from({ length: 4 }, () => createStudy({ name: "race", storage, loadIfExists: true })));
     assert.equal(new Set(studies.map((s) => s.id)).size, 1);
     for (const s of studies) await s.close();
+    dir.remove();
+  });
+});
+
+describe("study: workers in several processes", () => {
+  it("does not let two workers that draw at the same moment run the same proposal", async () => {
+    const dir = tempDir();
+    const storage = `sqlite:${dir.file("twins.db")}`;
+    // Proposes 0.5 unless a running trial holds it; both workers draw before either has stored its draw.
+    const sampler: Sampler = {
+      name: "first-free",
+      inferRelativeSearchSpace: () => ({ x: floatDistribution("x", 0, 1) }),
+      async sampleRelative(study, trial) {
+        await new Promise((r) => setTimeout(r, 20));
+        const held = new Set(study.trials({ states: ["running"] }).filter((t) => t.id !== trial.id).map((t) => t.internalParams.x));
+        return { x: [0.5, 0.25, 0.75].find((x) => !held.has(x))! };
+      },
+      sampleIndependent: () => 0.1,
+    };
+    const a = await createStudy({ name: "twins", storage, sampler, loadIfExists: true, ...quiet });
+    const b = await loadStudy({ name: "twins", storage, sampler, ...quiet });
+    const [ta, tb] = await Promise.all([a.ask(), b.ask()]);
+    assert.notEqual(ta.suggestFloat("x", 0, 1), tb.suggestFloat("x", 0, 1));
+    await a.tell(ta, 1);
+    await b.tell(tb, 1);
+    for (const s of [a, b]) await s.close();
+    dir.remove();
+  });
+
+  it("fails and retries at once the trial of a worker killed on this machine, without waiting for its heartbeat", async () => {
+    const dir = tempDir();
+    const storage = `sqlite:${dir.file("killed.db")}`;
+    const worker = `
+      import { createStudy } from ${JSON.stringify(new URL("../index.ts", import.meta.url).href)};
+      const study = await createStudy({ name: "k", storage: ${JSON.stringify(storage)}, loadIfExists: true });
+      const trial = await study.ask();
+      const x = trial.suggestFloat("x", 0, 1);
+      await new Promise((r) => setTimeout(r, 50));
+      process.stdout.write("running " + x + "\\n");
+      await new Promise(() => {});`;
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), "--input-type=module", "-e", worker]);
+    const x = await new Promise<number>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => resolve(Number(/running ([\d.e-]+)/.exec(chunk.toString())?.[1])));
+      child.on("exit", (code) => reject(new Error(`the worker exited (${code}) before running its trial`)));
+    });
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    const warnings: string[] = [];
+    const survivor = await loadStudy({ name: "k", storage, warn: (m) => warnings.push(m) });
+    await survivor.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 1 });
+    const [killed, retry] = survivor.trials();
+    assert.equal(killed!.state, "failed");
+    assert.match(killed!.failReason!, new RegExp(`its worker .*:${child.pid} is gone`));
+    assert.equal(retry!.params.x, x, "the retry runs the killed trial's configuration, first");
+    assert.equal(retry!.state, "complete");
+    assert.match(warnings.join("\n"), /trial 0 lost its worker/);
+    await survivor.close();
     dir.remove();
   });
 });

@@ -2,13 +2,15 @@
  * @module A study: its trials (a cache refreshed incrementally from storage), ask/tell, enqueue, best values.
  */
 import { ConfigError, TrialStateError, describeError } from "../errors.js";
-import { optimize, type Objective, type OptimizeOptions } from "../execution/optimize.js";
+import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from "../execution/optimize.js";
 import type { Pruner } from "../pruners/pruner.js";
-import type { Sampler, StudyView } from "../samplers/sampler.js";
-import type { IntermediateValue, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import type { Sampler, StudyView, TrialReservation } from "../samplers/sampler.js";
+import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
+import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
 import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, objectiveMetric, toJsonValue, type TrialHost } from "./trial.js";
-import type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./types.js";
+import { WORKER_ATTR, type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "./types.js";
+import { currentWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
 
 export interface HeartbeatOptions {
   /** How often a worker marks its running trials alive. */
@@ -31,6 +33,11 @@ export interface StudyOptions {
 export type TrialOutcome = number | readonly number[] | "pruned" | "failed";
 
 const RETRY_OF_ATTR = "retry_of";
+/** How often a trial's relative proposal is drawn again when another worker's running trial proposed the same. */
+const MAX_REDRAWS = 2;
+
+/** Why `startTrial` started nothing. */
+export type NoTrial = "exhausted" | "target-reached";
 /** Shared by every trial that reported nothing (never mutated: curves are copied on change). */
 const NO_VALUES: ReadonlyMap<number, number> = new Map();
 const SAMPLER_ATTR = "sampler";
@@ -66,8 +73,14 @@ export class Study implements StudyView, TrialHost {
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
   private lastStaleCheck = 0;
+  /** Trials that supersede a failed one (`retry_of`): the failed one no longer counts toward a target. */
+  private retries = 0;
   /** Trials this process is evaluating, for heartbeats and interruption. */
   readonly running = new Map<number, Trial>();
+  private heartbeatSender: Heartbeat | null = null;
+  private unusedReservation: TrialReservation | null = null;
+  /** Stored with every trial this process starts (who runs it). */
+  private workerAttrs: Readonly<Record<string, JsonValue>> | null = null;
   private stopRequested = false;
   private readonly warned = new Set<string>();
 
@@ -149,6 +162,7 @@ export class Study implements StudyView, TrialHost {
       metrics = mergedMetrics;
     }
     const frozen = freezeTrial(record, curve, metrics);
+    if (previous === undefined && record.systemAttrs[RETRY_OF_ATTR] !== undefined) this.retries++;
     this.byNumber[record.number] = frozen;
     this.allTrials = null;
     this.idToNumber.set(record.id, record.number);
@@ -168,6 +182,14 @@ export class Study implements StudyView, TrialHost {
 
   trial(number: number): FrozenTrial | undefined {
     return this.byNumber[number];
+  }
+
+  /**
+   * Trials that count toward a target: every trial this process knows of, waiting, running or finished, except
+   * failed ones whose parameters were queued again (their retry counts instead). O(1).
+   */
+  get countedTrials(): number {
+    return this.byNumber.length - this.retries;
   }
 
   get bestTrial(): FrozenTrial {
@@ -284,27 +306,74 @@ export class Study implements StudyView, TrialHost {
 
   /** Starts a trial: an enqueued one first, else one reserved by the sampler. Null when the sampler is exhausted. */
   async tryAsk(): Promise<Trial | null> {
+    const started = await this.startTrial();
+    return typeof started === "string" ? null : started;
+  }
+
+  /**
+   * Starts a trial: an enqueued one first, else one the sampler proposes — unless the study already counts
+   * `targetTrials` trials (`countedTrials`, across every worker, checked atomically with the trial's creation) or
+   * the sampler has nothing left.
+   */
+  async startTrial(targetTrials?: number): Promise<Trial | NoTrial> {
     await this.refresh();
-    await this.failStaleTrials();
-    const now = Date.now();
-    let record = await this.storage.startWaitingTrial(this.id, now);
-    if (!record) {
-      const reservation = this.sampler.reserve ? await this.sampler.reserve(this) : {};
-      if (reservation === null) return null;
-      const systemAttrs = { ...this.pruner.newTrialAttrs?.(this), ...reservation.systemAttrs };
-      if (reservation.fixedParams) systemAttrs[FIXED_PARAMS_ATTR] = toJsonValue("params", reservation.fixedParams);
-      record = await this.storage.createTrial(this.id, { state: "running", systemAttrs, now });
-    }
+    await this.recoverStaleTrials();
+    const worker = (this.workerAttrs ??= { [WORKER_ATTR]: toJsonValue(WORKER_ATTR, currentWorker()) });
+    let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
+    while (record === null) record = await this.createProposedTrial(targetTrials, worker);
+    if (typeof record === "string") return record;
     const trial = new Trial(this, record);
     this.running.set(trial.id, trial);
+    this.beating().add(trial.id);
     this.copyParentCurve(trial);
     try {
-      await trial.sampleRelative();
+      await this.sampleRelative(trial);
     } catch (error) {
       await this.finishTrial(trial, { state: "failed", values: null, failReason: `sampler failed: ${describeError(error)}` });
       throw error;
     }
     return trial;
+  }
+
+  /** One attempt at creating a sampled trial; null when another worker got in first (try again). */
+  private async createProposedTrial(targetTrials: number | undefined, worker: Readonly<Record<string, JsonValue>>): Promise<TrialRecord | NoTrial | null> {
+    if (targetTrials !== undefined && this.countedTrials >= targetTrials) return "target-reached";
+    const reservation = this.unusedReservation ?? (this.sampler.reserve ? await this.sampler.reserve(this) : {});
+    this.unusedReservation = null;
+    if (reservation === null) return "exhausted";
+    const systemAttrs = { ...this.pruner.newTrialAttrs?.(this), ...reservation.systemAttrs, ...worker };
+    if (reservation.fixedParams) systemAttrs[FIXED_PARAMS_ATTR] = toJsonValue("params", reservation.fixedParams);
+    const trial: NewTrial = { state: "running", systemAttrs, now: Date.now() };
+    if (targetTrials === undefined && reservation.claim === undefined) return this.storage.createTrial(this.id, trial);
+    // The trials this process has not seen yet are what make the count exceed the target: their numbers are above it.
+    const created = await this.storage.tryCreateTrial(this.id, trial, {
+      ...(targetTrials !== undefined && { numberBelow: targetTrials + this.retries }),
+      ...(reservation.claim !== undefined && { claim: reservation.claim }),
+    });
+    if (typeof created !== "string") return created;
+    // Refused at the target, the reservation stays good (its claim unclaimed) for a later trial: a grid point must
+    // not be skipped. Refused on the claim, the sampler proposes again.
+    if (created === "number-limit") this.unusedReservation = reservation;
+    await this.refresh();
+    return (await this.storage.startWaitingTrial(this.id, Date.now(), worker)) ?? null;
+  }
+
+  /**
+   * Draws the sampler's joint proposal and stores it at once, so that other workers' samplers see this trial as
+   * pending. Two workers that drew at the same moment cannot see each other's draw; each checks afterwards, and
+   * draws again, now with the other as a pending point, when a running trial already holds the same values.
+   */
+  private async sampleRelative(trial: Trial): Promise<void> {
+    for (let redraw = 0; ; redraw++) {
+      await trial.sampleRelative();
+      if (!(await trial.publishProposal())) return;
+      await this.refresh();
+      const proposal = trial.proposal;
+      const twin = this.trials({ states: ["running"] }).find(
+        (other) => other.id !== trial.id && Object.entries(proposal).every(([name, value]) => other.internalParams[name] === value),
+      );
+      if (twin === undefined || redraw === MAX_REDRAWS) return;
+    }
   }
 
   /** Starts a trial; throws when the sampler has nothing left to propose (an exhausted grid). */
@@ -350,26 +419,45 @@ export class Study implements StudyView, TrialHost {
       return frozen;
     } finally {
       this.running.delete(trial.id);
+      this.heartbeatSender?.remove(trial.id);
     }
   }
 
-  /** Fails running trials of dead workers and queues their parameters again (rate-limited to one check per interval). */
-  private async failStaleTrials(): Promise<void> {
-    if (!this.storage.persistent) return;
+  private beating(): Pick<Heartbeat, "add"> {
+    if (!this.storage.persistent) return { add: () => {} };
+    return (this.heartbeatSender ??= startHeartbeat(this.storage, this.heartbeatOptions.intervalMs, (m) => this.warn(m)));
+  }
+
+  /**
+   * Fails the running trials whose worker is gone — its heartbeat stale, or its process no longer on this machine —
+   * and queues their parameters again. Rate-limited to one check per heartbeat interval unless `force`d, as when a
+   * process opens the study for work.
+   */
+  async recoverStaleTrials(options: { force?: boolean } = {}): Promise<number> {
+    if (!this.storage.persistent) return 0;
     const now = Date.now();
-    if (now - this.lastStaleCheck < this.heartbeatOptions.intervalMs) return;
+    if (!options.force && now - this.lastStaleCheck < this.heartbeatOptions.intervalMs) return 0;
     this.lastStaleCheck = now;
     const { staleAfterMs } = this.heartbeatOptions;
-    const failed = await this.storage.failStaleTrials(
+    const stale = await this.storage.failStaleTrials(
       this.id,
       now - staleAfterMs,
       now,
       `no heartbeat for ${Math.round(staleAfterMs / 1000)} s: its worker stopped or crashed`,
     );
-    for (const record of failed) {
-      this.warn(`trial ${record.number} lost its worker (no heartbeat); marked failed`);
+    const gone: TrialRecord[] = [];
+    for (const trial of this.trials({ states: ["running"] })) {
+      const worker = parseWorker(trial.systemAttrs[WORKER_ATTR]);
+      if (worker === null || this.running.has(trial.id) || !isWorkerGone(worker)) continue;
+      const reason = `its worker ${workerLabel(worker)} is gone (the process ended without finishing it)`;
+      gone.push(...(await this.storage.failRunningTrials(this.id, [trial.id], now, reason)));
+    }
+    for (const record of [...stale, ...gone]) {
+      this.warn(`trial ${record.number} lost its worker (${record.failReason}); marked failed`);
       await this.retry(record, this.heartbeatOptions.retries);
     }
+    if (stale.length + gone.length > 0) await this.refresh();
+    return stale.length + gone.length;
   }
 
   /**
@@ -393,20 +481,20 @@ export class Study implements StudyView, TrialHost {
   async interrupt(reason: string): Promise<number> {
     this.stop();
     const trials = [...this.running.values()];
-    for (const trial of trials) {
-      const frozen = await this.finishTrial(trial, { state: "failed", values: null, failReason: reason });
-      await this.retry(toRecord(frozen), 0, false);
-    }
+    for (const trial of trials) trial.abort(reason);
+    for (const trial of trials) await this.failInterrupted(trial, reason);
     return trials.length;
   }
 
-  /** Marks this process's running trials alive. */
-  async beat(): Promise<void> {
-    if (this.running.size > 0) await this.storage.heartbeat([...this.running.keys()], Date.now());
+  /** Fails an interrupted trial and queues its parameters again; interruptions do not count as the configuration's retries. */
+  async failInterrupted(trial: Trial, reason: string): Promise<FrozenTrial> {
+    const frozen = await this.finishTrial(trial, { state: "failed", values: null, failReason: reason });
+    await this.retry(toRecord(frozen), 0, false);
+    return frozen;
   }
 
   /** Runs the objective on new trials until nTrials, timeoutMs, stop() or the sampler's end. */
-  async optimize(objective: Objective, options?: OptimizeOptions): Promise<void> {
+  async optimize(objective: Objective, options?: OptimizeOptions): Promise<OptimizeResult> {
     return optimize(this, objective, options);
   }
 
@@ -419,8 +507,10 @@ export class Study implements StudyView, TrialHost {
     return this.stopRequested;
   }
 
-  /** Releases the storage connection. */
+  /** Stops the heartbeat and releases the storage connection. */
   async close(): Promise<void> {
+    await this.heartbeatSender?.stop();
+    this.heartbeatSender = null;
     await this.storage.close();
   }
 

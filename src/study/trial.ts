@@ -262,6 +262,7 @@ export class Trial extends BaseTrial {
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = undefined;
   private finished = false;
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly host: TrialHost,
@@ -294,6 +295,36 @@ export class Trial extends BaseTrial {
     if (Object.keys(space).length === 0) return;
     this.relativeSpace = space;
     this.relativeValues = await sampler.sampleRelative(view, this, space);
+  }
+
+  /**
+   * Stores the joint proposal as the trial's parameters while it runs, so that other workers' samplers count it as a
+   * pending point; the parameters the objective actually suggests replace it. False when there is no proposal.
+   */
+  async publishProposal(): Promise<boolean> {
+    if (Object.keys(this.relativeValues).length === 0) return false;
+    this.enqueueWrite({ params: { ...this.relativeValues, ...this.internal }, distributions: { ...this.relativeSpace, ...this.spaces } });
+    await this.writes;
+    if (this.writeError !== undefined) throw this.writeError;
+    return true;
+  }
+
+  /** The sampler's joint proposal (internal values), before the objective suggests anything. */
+  get proposal(): Readonly<Record<string, number>> {
+    return this.relativeValues;
+  }
+
+  /**
+   * Aborted when the trial is interrupted (Ctrl-C, SIGTERM, `optimize`'s signal): an objective that passes it on
+   * (to fetch, a child process, its own training loop) stops early. The trial is then failed and queued again.
+   */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
+
+  /** Interrupts the trial (see `signal`). */
+  abort(reason: string): void {
+    if (!this.aborter.signal.aborted) this.aborter.abort(new Error(reason));
   }
 
   get internalParams(): Readonly<Record<string, number>> {

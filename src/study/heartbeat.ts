@@ -1,0 +1,127 @@
+/**
+ * @module Heartbeats: a worker marks the trials it runs as alive every `intervalMs`, so that other workers fail
+ * (and retry) only the trials of workers that stopped beating.
+ *
+ * For storages that can be opened again from their URL (SQLite), the beats come from a thread of their own with its
+ * own connection: a synchronous objective that holds the main thread for an hour still has a live heartbeat. Other
+ * storages beat from the main thread's event loop, between the objective's awaits.
+ */
+import { extname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { describeError } from "../errors.js";
+import { sqlitePath } from "../storage/open.js";
+import type { Storage } from "../storage/storage.js";
+
+export type HeartbeatMessage = { readonly type: "add" | "remove"; readonly trialId: number };
+
+export interface Heartbeat {
+  add(trialId: number): void;
+  remove(trialId: number): void;
+  stop(): Promise<void>;
+}
+
+const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === ".ts";
+/** The thread's module, beside this one. */
+const THREAD_MODULE = new URL(`./heartbeat-thread${FROM_SOURCE ? ".ts" : ".js"}`, import.meta.url);
+
+/** An idle thread is stopped after this long: a process that is done with trials should not keep a connection. */
+const IDLE_STOP_MS = 30_000;
+
+export function startHeartbeat(storage: Storage, intervalMs: number, warn: (message: string) => void): Heartbeat {
+  const path = storage.persistent ? sqlitePath(storage.url) : null;
+  // An absolute path: the thread must find the same file even if the process changes directory.
+  return path !== null ? new ThreadHeartbeat(`sqlite:${resolve(path)}`, intervalMs, warn) : new LoopHeartbeat(storage, intervalMs, warn);
+}
+
+class LoopHeartbeat implements Heartbeat {
+  private readonly running = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly intervalMs: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  add(trialId: number): void {
+    this.running.add(trialId);
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running.size === 0) return;
+      this.storage.heartbeat([...this.running], Date.now()).catch((e: unknown) => this.warn(`heartbeat failed: ${describeError(e)}`));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  remove(trialId: number): void {
+    this.running.delete(trialId);
+    if (this.running.size > 0 || !this.timer) return;
+    clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.running.clear();
+  }
+}
+
+class ThreadHeartbeat implements Heartbeat {
+  private thread: Worker | null = null;
+  private readonly running = new Set<number>();
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly intervalMs: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  add(trialId: number): void {
+    this.running.add(trialId);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.thread) return this.thread.postMessage({ type: "add", trialId } satisfies HeartbeatMessage);
+    // A new thread (the first, or one after an idle stop or a crash) learns every trial that runs now.
+    this.thread = this.spawn();
+    for (const id of this.running) this.thread.postMessage({ type: "add", trialId: id } satisfies HeartbeatMessage);
+  }
+
+  remove(trialId: number): void {
+    this.running.delete(trialId);
+    this.thread?.postMessage({ type: "remove", trialId } satisfies HeartbeatMessage);
+    if (this.running.size > 0 || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => void this.stop(), IDLE_STOP_MS);
+    this.idleTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const thread = this.thread;
+    this.thread = null;
+    if (thread) await thread.terminate();
+  }
+
+  private spawn(): Worker {
+    const workerData = { url: this.url, intervalMs: this.intervalMs };
+    const thread = FROM_SOURCE
+      ? // Run from source (the tests, through tsx): Node 20 does not carry --import hooks into threads, so the
+        // thread registers tsx before loading its .ts module.
+        new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_MODULE.href)}); });`, {
+          eval: true,
+          workerData,
+        })
+      : new Worker(THREAD_MODULE, { workerData });
+    thread.on("message", (message: string) => this.warn(`heartbeat failed: ${message}`));
+    thread.on("error", (error) => this.warn(`heartbeat thread stopped: ${describeError(error).split("\n")[0]}`));
+    thread.on("exit", () => {
+      if (this.thread === thread) this.thread = null;
+    });
+    // The thread must never keep a finished process alive.
+    thread.unref();
+    return thread;
+  }
+}
