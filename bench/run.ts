@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, samplers, pruners, mup-transfer, demo-pruning (the last two are not in the default
+ * Names: ask, throughput, load, cli-growth, samplers, pruners, mup-transfer, demo-pruning (the last two are not in the default
  * set: they train hundreds of networks).
  */
 import { askLatency } from "./ask-latency.js";
+import { cliGrowth } from "./cli-growth.js";
 import { demoPruning } from "./demo-pruning.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   ask: askLatency,
   throughput,
   load: loadStudyTime,
+  "cli-growth": cliGrowth,
   samplers: samplerOverhead,
   pruners: prunerOverhead,
   "mup-transfer": mupTransfer,

@@ -23,9 +23,10 @@ export function formatDuration(ms: number | null): string {
   return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+/** An aligned table; `widths` (at least each column's widest cell) keeps pages of one listing aligned alike. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], widths?: readonly number[]): string {
+  widths ??= header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths![i]!)).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -34,8 +35,8 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\n");
+export function csvRow(values: readonly unknown[]): string {
+  return values.map(csvCell).join(",");
 }
 
 /** Parameter names over a list of trials, in order of first appearance. */

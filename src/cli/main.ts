@@ -1,14 +1,27 @@
 /**
  * @module The `scaletune` command line.
+ *
+ * Only the module of the command being run is loaded (`scaletune best` does not load the demo's TensorFlow.js, nor
+ * the samplers): start-up is most of what a quick command costs. Help and unknown commands load them all.
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ScaletuneError } from "../errors.js";
-import { registerBench } from "./commands/bench.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerInspect } from "./commands/inspect.js";
-import { registerRun } from "./commands/run.js";
-import { registerScaling } from "./commands/scaling/index.js";
+import { stdoutClosed } from "./interruption.js";
+
+type Register = (program: Command) => void;
+
+const inspect = async (): Promise<Register> => (await import("./commands/inspect.js")).registerInspect;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import("./commands/demo.js")).registerDemo,
+  run: async () => (await import("./commands/run.js")).registerRun,
+  studies: inspect,
+  trials: inspect,
+  best: inspect,
+  delete: inspect,
+  bench: async () => (await import("./commands/bench.js")).registerBench,
+  scaling: async () => (await import("./commands/scaling/index.js")).registerScaling,
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -16,20 +29,21 @@ function version(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  // `scaletune … | head` closes the pipe early: that is the reader's choice, not an error to report.
+  // `scaletune … | head` closes the pipe early: that is the reader's choice, not an error to report. A running
+  // study is stopped as by a signal (its trials queued again), anything else ends quietly.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
-    process.exit(0);
+    stdoutClosed();
   });
   const program = new Command("scaletune")
     .description("tune neural-network hyperparameters, and carry them across scale")
     .version(version())
     .showHelpAfterError("(run with --help for usage)");
-  registerDemo(program);
-  registerRun(program);
-  registerInspect(program);
-  registerBench(program);
-  registerScaling(program);
+  const named = COMMANDS[argv[2] ?? ""];
+  const versionOnly = argv[2] === "--version" || argv[2] === "-V";
+  const registers = named ? [named] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];
+  // In the order help lists them.
+  for (const register of await Promise.all(registers.map((load) => load()))) register(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

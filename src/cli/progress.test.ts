@@ -39,7 +39,7 @@ describe("progress", () => {
     await study.optimize((t) => t.suggestFloat("x", 2, 2), { nTrials: 2, callbacks: [(_s, t) => progress.onTrial(t)] });
     progress.stop();
     assert.ok(out.text.includes("\r\x1b[2K"), "the line is redrawn in place");
-    assert.match(progress.statusLine(), /^trials 7\/10 done · 0 running · best 2 \(#0\) · [\d.]+\/(s|min) · \d+ms$/);
+    assert.match(progress.statusLine(), /^trials 7\/10 done · 0 running · best 2 \(#0\) · [\d.]+\/(s|min) · ETA [\dms.]+ · \d+ms$/);
     assert.ok(out.text.endsWith("\n"));
   });
 });

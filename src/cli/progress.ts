@@ -1,5 +1,7 @@
 /**
  * @module Live progress of a running study: one redrawn status line on a terminal, one line per trial otherwise.
+ *
+ * Every figure comes from the study's running counts, so a line costs the same in a study of 50 trials or 50,000.
  */
 import type { Study } from "../study/study.js";
 import type { FrozenTrial } from "../study/types.js";
@@ -11,6 +13,8 @@ export interface ProgressOptions {
   /** Finished trials before this run started (resumed studies). */
   alreadyDone: number;
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Print nothing (`--json`). */
+  quiet?: boolean;
 }
 
 export class Progress {
@@ -28,7 +32,7 @@ export class Progress {
   }
 
   start(): void {
-    if (!this.tty) return;
+    if (!this.tty || this.options.quiet) return;
     this.timer = setInterval(() => this.draw(), 500);
     this.timer.unref();
     this.draw();
@@ -36,6 +40,7 @@ export class Progress {
 
   onTrial(trial: FrozenTrial): void {
     this.finishedHere++;
+    if (this.options.quiet) return;
     if (this.tty) return this.draw();
     const value = trial.values ? trial.values.map(formatNumber).join(", ") : trial.state;
     const params = Object.entries(trial.params).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ");
@@ -45,6 +50,7 @@ export class Progress {
 
   /** A line of news between trial lines (on a terminal, above the status line). */
   note(message: string): void {
+    if (this.options.quiet) return;
     if (this.tty) this.options.out.write("\r\x1b[2K");
     this.options.out.write(`${message}\n`);
     if (this.tty) this.draw();
@@ -52,29 +58,32 @@ export class Progress {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    if (this.tty) {
+    if (this.tty && !this.options.quiet) {
       this.draw();
       this.options.out.write("\n");
     }
   }
 
   private bestText(): string {
-    if (this.study.directions.length > 1) return `pareto front: ${this.study.bestTrials.length} trials`;
-    const complete = this.study.trials({ states: ["complete"] }).length;
-    return complete === 0 ? "best: -" : `best ${formatNumber(this.study.bestValue)} (#${this.study.bestTrial.number})`;
+    const front = this.study.bestTrials;
+    if (this.study.directions.length > 1) return `pareto front: ${front.length} trials`;
+    return front[0] ? `best ${formatNumber(front[0].value)} (#${front[0].number})` : "best: -";
   }
 
   statusLine(): string {
     const done = this.options.alreadyDone + this.finishedHere;
     const elapsed = Date.now() - this.started;
     const rate = this.finishedHere / Math.max(elapsed / 1000, 1e-3);
+    const { target } = this.options;
     const parts = [
-      `trials ${done}${this.options.target !== undefined ? `/${this.options.target}` : ""} done`,
+      `trials ${done}${target !== undefined ? `/${target}` : ""} done`,
       `${this.study.running.size} running`,
       this.bestText(),
       rate >= 1 ? `${rate.toFixed(1)}/s` : `${(60 * rate).toFixed(1)}/min`,
-      formatDuration(elapsed),
     ];
+    // Remaining trials at the rate seen so far: shown once a trial has finished here to measure the rate by.
+    if (target !== undefined && this.finishedHere > 0) parts.push(`ETA ${formatDuration((1000 * Math.max(target - done, 0)) / rate)}`);
+    parts.push(formatDuration(elapsed));
     return parts.join(" · ");
   }
 

@@ -15,6 +15,7 @@ import type {
   StudyChanges,
   StudyRecord,
   StudySummary,
+  TrialKeys,
   TrialPage,
   TrialPatch,
   TrialQuery,
@@ -227,14 +228,25 @@ export class MemoryStorage implements Storage {
 
   async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {
     const study = this.study(studyId);
-    const states = query.states;
-    const matching = states ? study.trials.filter((t) => states.includes(t.state)) : [...study.trials];
+    const { states, numbers } = query;
+    const wanted = numbers && new Set(numbers);
+    const matching = study.trials.filter((t) => (!states || states.includes(t.state)) && (!wanted || wanted.has(t.number)));
     matching.sort(compareByQuery(query));
     const offset = query.offset ?? 0;
     const trials = matching.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
     if (query.curves === false) return { trials, intermediate: [] };
     const ids = new Set(trials.map((t) => t.id));
     return { trials, intermediate: study.intermediate.filter((s) => ids.has(s.item.trialId)).map((s) => s.item) };
+  }
+
+  async trialKeys(studyId: number): Promise<TrialKeys> {
+    const params = new Set<string>();
+    const userAttrs = new Set<string>();
+    for (const trial of this.study(studyId).trials) {
+      for (const name of Object.keys(trial.distributions)) params.add(name);
+      for (const key of Object.keys(trial.userAttrs)) userAttrs.add(key);
+    }
+    return { params: [...params], userAttrs: [...userAttrs] };
   }
 
   async close(): Promise<void> {}

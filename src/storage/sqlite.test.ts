@@ -99,7 +99,10 @@ describe("sqlite storage files", () => {
     await assert.rejects(reader.createStudy("new", ["minimize"]), /readonly/);
     await reader.close();
     assert.ok(readFileSync(dir.file("s.db")).equals(before));
-    assert.throws(() => new SqliteStorage(dir.file("missing.db"), undefined, { readOnly: true }), /cannot open SQLite storage/);
+    const missing = new SqliteStorage(dir.file("missing.db"), undefined, { readOnly: true });
+    assert.deepEqual(await missing.listStudies(), [], "a store that does not exist holds no studies");
+    await missing.close();
+    assert.ok(!existsSync(dir.file("missing.db")), "and looking did not create it");
     dir.remove();
   });
 

@@ -26,6 +26,7 @@ import type {
   StudyChanges,
   StudyRecord,
   StudySummary,
+  TrialKeys,
   TrialPage,
   TrialPatch,
   TrialQuery,
@@ -127,10 +128,24 @@ function openDatabase(path: string, readOnly: boolean): Database.Database {
     throw new StorageError(`cannot open SQLite storage ${path}: directory ${directory} does not exist; create it first`);
   }
   try {
-    return new Database(absolute, readOnly ? { readonly: true, fileMustExist: true } : { timeout: BUSY_TIMEOUT_MS });
+    if (!readOnly) return new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
+    // Reading a store that does not exist yet: it holds no studies, and looking must not create it.
+    return existsSync(absolute) ? new Database(absolute, { readonly: true, fileMustExist: true }) : emptyStore();
   } catch (error) {
     throw new StorageError(`cannot open SQLite storage ${path}: ${(error as Error).message}`);
   }
+}
+
+/** A store with no studies, in memory: what reading a missing or empty file shows. */
+function emptyStore(): Database.Database {
+  const db = new Database(":memory:");
+  createSchema(db);
+  return db;
+}
+
+function createSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+  db.prepare("INSERT INTO scaletune_meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
 }
 
 /** SQLite's answers when a WAL-mode file cannot be read in place: its folder is read-only, so no -shm file can exist. */
@@ -217,7 +232,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
-      this.db.transaction(() => this.checkSchema() === "empty" && this.createSchema()).immediate();
+      this.db.transaction(() => this.checkSchema() === "empty" && createSchema(this.db)).immediate();
     });
   }
 
@@ -233,7 +248,8 @@ export class SqliteStorage implements Storage {
       this.checkSchema();
     }
     if (this.checkSchema() === "empty") {
-      throw new StorageError(`${this.path} holds no scaletune studies (it is an empty SQLite file); run a study into it first`);
+      this.db.close();
+      this.db = emptyStore();
     }
   }
 
@@ -252,11 +268,6 @@ export class SqliteStorage implements Storage {
     }
     if (version !== SQLITE_SCHEMA_VERSION) throw new StorageError(`${this.path} has an unknown scaletune schema version ${String(version)}`);
     return "scaletune";
-  }
-
-  private createSchema(): void {
-    this.db.exec(SCHEMA);
-    this.db.prepare("INSERT INTO scaletune_meta (key, value) VALUES ('schema_version', ?)").run(String(SQLITE_SCHEMA_VERSION));
   }
 
   private closeDatabase(): void {
@@ -307,6 +318,14 @@ export class SqliteStorage implements Storage {
         `SELECT number, heartbeat_at, json_extract(system_attrs, '$.${WORKER_ATTR}') AS worker
          FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number`,
       ),
+      // First appearance: the first trial that has the key, and within it the key's place (json_each's id follows the
+      // document, which keeps the order the parameters were suggested in).
+      paramKeys: db
+        .prepare(`SELECT j.key FROM trials t, json_each(t.distributions) j WHERE t.study_id = ? GROUP BY j.key ORDER BY MIN(t.number * ${2 ** 32} + j.id)`)
+        .pluck(),
+      userAttrKeys: db
+        .prepare(`SELECT j.key FROM trials t, json_each(t.user_attrs) j WHERE t.study_id = ? GROUP BY j.key ORDER BY MIN(t.number * ${2 ** 32} + j.id)`)
+        .pluck(),
       curvesOf: db.prepare<[string], { trial_id: number; metric: string; step: number; value: number | null }>(
         "SELECT trial_id, metric, step, value FROM intermediate_values WHERE trial_id IN (SELECT value FROM json_each(?)) ORDER BY trial_id, seq",
       ),
@@ -528,14 +547,15 @@ export class SqliteStorage implements Storage {
       query.orderBy === "value"
         ? `objective_values IS NULL, json_extract(objective_values, '$[0]') ${direction}, number`
         : `number ${direction}`;
+    const numbers = query.numbers === undefined ? [] : [JSON.stringify(query.numbers)];
     const sql =
       `SELECT * FROM trials WHERE study_id = ?${states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : ""}` +
-      ` ORDER BY ${order} LIMIT ? OFFSET ?`;
+      `${numbers.length > 0 ? " AND number IN (SELECT value FROM json_each(?))" : ""} ORDER BY ${order} LIMIT ? OFFSET ?`;
     let statement = this.queries.get(sql);
     if (!statement) this.queries.set(sql, (statement = this.db.prepare<unknown[], TrialRow>(sql)));
     // One read transaction: the curves belong to the same snapshot as the trials.
     return this.transaction.deferred((): TrialPage => {
-      const rows = statement.all(studyId, ...states, query.limit ?? -1, query.offset ?? 0);
+      const rows = statement.all(studyId, ...states, ...numbers, query.limit ?? -1, query.offset ?? 0);
       const trials = rows.map((row) => this.trialFromRow(row));
       if (query.curves === false || trials.length === 0) return { trials, intermediate: [] };
       const intermediate = this.statements.curvesOf.all(JSON.stringify(trials.map((t) => t.id))).map(
@@ -543,6 +563,13 @@ export class SqliteStorage implements Storage {
       );
       return { trials, intermediate };
     }) as TrialPage;
+  }
+
+  async trialKeys(studyId: number): Promise<TrialKeys> {
+    return this.transaction.deferred((): TrialKeys => ({
+      params: this.statements.paramKeys.all(studyId) as string[],
+      userAttrs: this.statements.userAttrKeys.all(studyId) as string[],
+    })) as TrialKeys;
   }
 
   async close(): Promise<void> {

@@ -94,6 +94,8 @@ export type CreateRefusal = "number-limit" | "claimed";
 export interface TrialQuery {
   /** Only trials in these states (default: all). */
   readonly states?: readonly TrialState[];
+  /** Only the trials with these numbers (default: all). */
+  readonly numbers?: readonly number[];
   /** By trial number (default), or by the first objective value with trials that have none last. */
   readonly orderBy?: "number" | "value";
   readonly descending?: boolean;
@@ -108,6 +110,11 @@ export interface TrialPage {
   readonly trials: readonly TrialRecord[];
   /** The intermediate values of those trials (empty when the query asked for no curves). */
   readonly intermediate: readonly IntermediateValue[];
+}
+
+export interface TrialKeys {
+  readonly params: readonly string[];
+  readonly userAttrs: readonly string[];
 }
 
 /** Fields a trial's worker writes. Object fields replace the stored ones whole. */
@@ -174,5 +181,7 @@ export interface Storage {
   readChanges(studyId: number, cursor: number): Promise<StudyChanges>;
   /** Reads some of a study's trials without loading the study: a page of a listing, the best trial. */
   readTrials(studyId: number, query: TrialQuery): Promise<TrialPage>;
+  /** The parameter names and user-attribute keys of a study's trials, in order of first appearance: a listing's columns. */
+  trialKeys(studyId: number): Promise<TrialKeys>;
   close(): Promise<void>;
 }

@@ -1,13 +1,14 @@
 /**
  * @module The entry points: createStudy, loadStudy, deleteStudy, listStudies.
  */
-import { ConfigError, DuplicateStudyError, StudyNotFoundError } from "../errors.js";
+import { ConfigError, DuplicateStudyError } from "../errors.js";
 import { LearningCurvePruner } from "../pruners/learning-curve.js";
 import type { Pruner } from "../pruners/pruner.js";
 import { AutoSampler } from "../samplers/auto.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { openStorage, type StorageInput } from "../storage/open.js";
-import type { Storage, StudyRecord, StudySummary } from "../storage/storage.js";
+import type { Storage, StudyRecord } from "../storage/storage.js";
+import { checkName, studyNotFound } from "./catalog.js";
 import { Study, type HeartbeatOptions } from "./study.js";
 import type { Direction } from "./types.js";
 
@@ -50,10 +51,6 @@ function checkDirections(options: CreateStudyOptions): Direction[] {
   return [...directions];
 }
 
-function checkName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name.trim() === "") throw new ConfigError(`a study name must be a non-empty string, got ${JSON.stringify(name)}`);
-}
-
 function generatedName(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
   return `study-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
@@ -69,16 +66,6 @@ async function attach(storage: Storage, options: StudyRuntimeOptions, record: St
   });
   await study.refresh();
   return study;
-}
-
-/** Runs `body` on a storage, closing it afterwards when it was opened here from a URL. */
-async function withStorage<T>(input: StorageInput, body: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = openStorage(input);
-  try {
-    return await body(storage);
-  } finally {
-    if (storage !== input) await storage.close();
-  }
 }
 
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
@@ -107,29 +94,12 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   }
 }
 
-async function notFound(storage: Storage, name: string): Promise<never> {
-  const names = (await storage.listStudies()).map((s) => s.name);
-  const known = names.length === 0 ? "it has no studies" : `its studies: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}`;
-  throw new StudyNotFoundError(`study "${name}" does not exist in ${storage.url} (${known})`);
-}
-
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   checkName(options.name);
   const storage = openStorage(options.storage);
   const record = await storage.findStudy(options.name);
-  if (!record) return notFound(storage, options.name);
+  if (!record) return studyNotFound(storage, options.name);
   return attach(storage, options, record);
 }
 
-export async function deleteStudy(options: { name: string; storage: StorageInput }): Promise<void> {
-  checkName(options.name);
-  await withStorage(options.storage, async (storage) => {
-    const record = await storage.findStudy(options.name);
-    if (!record) return notFound(storage, options.name);
-    await storage.deleteStudy(record.id);
-  });
-}
-
-export async function listStudies(storage: StorageInput): Promise<StudySummary[]> {
-  return withStorage(storage, (s) => s.listStudies());
-}
+export { deleteStudy, listStudies } from "./catalog.js";

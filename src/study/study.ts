@@ -6,6 +6,7 @@ import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } f
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler, StudyView, TrialReservation } from "../samplers/sampler.js";
 import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import { dominates } from "../math/pareto.js";
 import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
 import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, objectiveMetric, toJsonValue, type TrialHost } from "./trial.js";
@@ -20,6 +21,8 @@ export interface HeartbeatOptions {
   /** How many times the parameters of a trial failed this way are retried. */
   retries?: number;
 }
+
+export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = { intervalMs: 10_000, staleAfterMs: 60_000, retries: 1 };
 
 export interface StudyOptions {
   sampler: Sampler;
@@ -70,6 +73,9 @@ export class Study implements StudyView, TrialHost {
   private allTrials: readonly FrozenTrial[] | null = null;
   private readonly idToNumber = new Map<number, number>();
   private best: FrozenTrial | null = null;
+  /** The Pareto front of the complete trials (several objectives), kept as trials complete: O(front) per trial. */
+  private front: FrozenTrial[] = [];
+  private readonly stateCounts: Record<TrialState, number> = { waiting: 0, running: 0, complete: 0, pruned: 0, failed: 0 };
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
   private lastStaleCheck = 0;
@@ -94,7 +100,7 @@ export class Study implements StudyView, TrialHost {
     this.directions = record.directions;
     this.sampler = options.sampler;
     this.pruner = options.pruner;
-    this.heartbeatOptions = { intervalMs: 10_000, staleAfterMs: 60_000, retries: 1, ...options.heartbeat };
+    this.heartbeatOptions = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
     this.warnSink = options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`));
   }
 
@@ -163,10 +169,29 @@ export class Study implements StudyView, TrialHost {
     }
     const frozen = freezeTrial(record, curve, metrics);
     if (previous === undefined && record.systemAttrs[RETRY_OF_ATTR] !== undefined) this.retries++;
+    if (previous) this.stateCounts[previous.state]--;
+    this.stateCounts[frozen.state]++;
     this.byNumber[record.number] = frozen;
     this.allTrials = null;
     this.idToNumber.set(record.id, record.number);
-    if (frozen.state === "complete" && this.directions.length === 1 && this.isBetter(frozen, this.best)) this.best = frozen;
+    if (frozen.state !== "complete" || previous?.state === "complete") return;
+    if (this.directions.length === 1) {
+      if (this.isBetter(frozen, this.best)) this.best = frozen;
+    } else {
+      this.addToFront(frozen);
+    }
+  }
+
+  private addToFront(trial: FrozenTrial): void {
+    const point = this.minimised(trial);
+    if (this.front.some((other) => dominates(this.minimised(other), point))) return;
+    this.front = this.front.filter((other) => !dominates(point, this.minimised(other)));
+    this.front.push(trial);
+  }
+
+  /** The trial's objective values, each turned so that lower is better. */
+  private minimised(trial: FrozenTrial): number[] {
+    return trial.values!.map((v, k) => (this.directions[k] === "maximize" ? -v : v));
   }
 
   private isBetter(candidate: FrozenTrial, incumbent: FrozenTrial | null): boolean {
@@ -208,20 +233,20 @@ export class Study implements StudyView, TrialHost {
     return this.bestTrial.params;
   }
 
-  /** Complete trials that no other complete trial dominates (for one objective: the best trial). */
+  /** Complete trials that no other complete trial dominates (for one objective: the best trial), by number. */
   get bestTrials(): FrozenTrial[] {
-    const complete = this.trials({ states: ["complete"] });
-    const signs = this.directions.map((d) => (d === "maximize" ? -1 : 1));
-    const dominates = (a: FrozenTrial, b: FrozenTrial): boolean => {
-      let strictly = false;
-      for (let k = 0; k < signs.length; k++) {
-        const [x, y] = [signs[k]! * a.values![k]!, signs[k]! * b.values![k]!];
-        if (x > y) return false;
-        if (x < y) strictly = true;
-      }
-      return strictly;
-    };
-    return complete.filter((t) => !complete.some((other) => dominates(other, t)));
+    if (this.directions.length === 1) return this.best ? [this.best] : [];
+    return [...this.front].sort((a, b) => a.number - b.number);
+  }
+
+  /** How many trials this process knows of in each state. O(1). */
+  get counts(): Readonly<Record<TrialState, number>> {
+    return this.stateCounts;
+  }
+
+  /** Finished trials that count toward a target: failures whose parameters were queued again count through their retry. */
+  get finishedTrials(): number {
+    return this.stateCounts.complete + this.stateCounts.pruned + this.stateCounts.failed - this.retries;
   }
 
   get userAttrs(): Readonly<Record<string, JsonValue>> {

@@ -78,3 +78,13 @@ export function isWorkerGone(worker: WorkerIdentity): boolean {
   if (worker.pid === me.pid) return Math.abs(worker.started - me.started) > STARTED_TOLERANCE_S;
   return !processExists(worker.pid);
 }
+
+/**
+ * Whether a running trial is stale as a reader sees it (without changing anything): no heartbeat for `staleAfterMs`,
+ * or its worker certainly gone. A worker that opens the study for work fails and retries such trials.
+ */
+export function isStale(trial: { readonly heartbeatAt: number | null; readonly worker: JsonValue | null }, now: number, staleAfterMs: number): boolean {
+  if (trial.heartbeatAt !== null && trial.heartbeatAt < now - staleAfterMs) return true;
+  const worker = parseWorker(trial.worker);
+  return worker !== null && isWorkerGone(worker);
+}

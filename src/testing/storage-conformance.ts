@@ -238,12 +238,24 @@ export function describeStorageConformance(name: string, factory: () => Promise<
       assert.deepEqual(await numbers({ orderBy: "value" }), [2, 5, 3, 0, 1, 4], "ties by number, valueless last");
       assert.deepEqual(await numbers({ orderBy: "value", descending: true }), [0, 3, 2, 5, 1, 4]);
       assert.deepEqual(await numbers({ orderBy: "value", states: ["complete"], limit: 1 }), [2]);
+      assert.deepEqual(await numbers({ numbers: [4, 0, 9] }), [0, 4]);
+      assert.deepEqual(await numbers({ numbers: [] }), []);
       const page = await s.readTrials(study.id, { offset: 1, limit: 2 });
       assert.deepEqual(
         page.intermediate.map((r) => [r.trialId, r.metric, r.value]).sort(),
         page.trials.flatMap((t) => [[t.id, "", t.number], [t.id, "acc", -t.number]]).sort(),
       );
       assert.deepEqual((await s.readTrials(study.id, { curves: false })).intermediate, []);
+    });
+
+    test("lists the parameter names and user-attribute keys of a study's trials in order of first appearance", async (s) => {
+      const study = await s.createStudy("a", ["minimize"]);
+      const other = await s.createStudy("b", ["minimize"]);
+      await s.createTrial(other.id, { state: "running", now: 1, distributions: { elsewhere: floatX }, userAttrs: { elsewhere: 1 } });
+      assert.deepEqual(await s.trialKeys(study.id), { params: [], userAttrs: [] });
+      await s.createTrial(study.id, { state: "running", now: 1, distributions: { wd: floatX, lr: floatX }, userAttrs: { note: "a" } });
+      await s.createTrial(study.id, { state: "running", now: 1, distributions: { lr: floatX, depth: floatX }, userAttrs: { zeta: "b", gpu: 0 } });
+      assert.deepEqual(await s.trialKeys(study.id), { params: ["wd", "lr", "depth"], userAttrs: ["note", "zeta", "gpu"] });
     });
   });
 }

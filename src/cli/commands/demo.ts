@@ -2,13 +2,12 @@
  * @module `scaletune demo`: tunes a real neural network (an MLP on the 8×8 digits) and reports its test accuracy.
  */
 import type { Command } from "commander";
-import { digitsObjective, demoSplit, suggestMlpConfig } from "../../demo/digits-objective.js";
-import { initBackend, trainMlp } from "../../demo/mlp-trainer.js";
 import { SAMPLER_NAMES } from "../../samplers/registry.js";
 import { FixedTrial } from "../../study/trial.js";
-import { formatValue } from "../format.js";
+import { formatValue, trialJson } from "../format.js";
+import { shellCommand } from "../interruption.js";
 import { DEFAULT_STORAGE, integer, positiveInt } from "../options.js";
-import { PRUNER_HELP, runStudyWith } from "./run.js";
+import { PRUNER_HELP } from "./run.js";
 
 interface DemoOptions {
   trials: number;
@@ -18,16 +17,24 @@ interface DemoOptions {
   pruner?: string;
   seed?: number;
   concurrency: number;
+  json?: boolean;
 }
 
 async function demo(options: DemoOptions): Promise<void> {
+  // TensorFlow.js is loaded by the demo alone: other commands start without it.
+  const [{ digitsObjective, demoSplit, suggestMlpConfig }, { initBackend, trainMlp }, { runStudyWith }] = await Promise.all([
+    import("../../demo/digits-objective.js"),
+    import("../../demo/mlp-trainer.js"),
+    import("../run-study.js"),
+  ]);
   const backend = await initBackend();
   const split = demoSplit();
-  process.stdout.write(
+  const say = (text: string) => void (options.json || process.stdout.write(text));
+  say(
     `scaletune demo: tuning an MLP on the 8×8 handwritten digits (${split.train.n} train / ${split.validation.n} validation / ` +
       `${split.test.n} test images; backend ${backend})\n`,
   );
-  const study = await runStudyWith(
+  const { study } = await runStudyWith(
     { objective: digitsObjective, directions: ["maximize"] },
     {
       study: options.study,
@@ -37,16 +44,22 @@ async function demo(options: DemoOptions): Promise<void> {
       sampler: options.sampler,
       ...(options.pruner !== undefined && { pruner: options.pruner }),
       ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.json && { json: true }),
     },
   );
-  if (study.trials({ states: ["complete"] }).length === 0) return study.close();
-  const best = study.bestTrial;
+  const [best] = study.bestTrials;
+  if (!best) return study.close();
   // The held-out test set was never used for tuning: this is the number to believe.
   const result = await trainMlp(suggestMlpConfig(new FixedTrial(best.params)), split);
   const testAccuracy = result.model.accuracy(split.test);
   result.model.dispose();
   await study.close();
-  process.stdout.write(
+  if (options.json) {
+    const document = { study: options.study, storage: options.storage, backend, best: trialJson(best), testAccuracy };
+    return void process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  const where = ["--study", options.study, "--storage", options.storage];
+  say(
     [
       "",
       `best configuration (trial #${best.number}, validation accuracy ${(100 * best.value!).toFixed(2)} %):`,
@@ -54,8 +67,8 @@ async function demo(options: DemoOptions): Promise<void> {
       `held-out test accuracy of the best configuration, retrained: ${(100 * testAccuracy).toFixed(2)} %`,
       "",
       `study "${options.study}" is stored in ${options.storage}. Look at it with:`,
-      `  npx scaletune trials --study ${options.study} --storage ${options.storage}`,
-      `  npx scaletune best --study ${options.study} --storage ${options.storage}`,
+      `  ${shellCommand("npx", ["scaletune", "trials", ...where])}`,
+      `  ${shellCommand("npx", ["scaletune", "best", ...where])}`,
       "",
     ].join("\n"),
   );
@@ -72,5 +85,6 @@ export function registerDemo(program: Command): void {
     .option("--seed <s>", "sampler seed", integer, 0)
     .option("--pruner <spec>", PRUNER_HELP)
     .option("--concurrency <k>", "trials trained at once", positiveInt, 1)
+    .option("--json", "print one JSON document when done (best trial, test accuracy) instead of progress lines")
     .action(demo);
 }

@@ -47,7 +47,10 @@ export interface TPESamplerOptions {
    * together and model each group jointly from the trials containing it. Default false.
    */
   group?: boolean;
-  /** Count running trials as the worst ones, so that parallel workers do not propose the same point. Default false. */
+  /**
+   * Count running trials (of every worker) as the worst ones, so that parallel workers do not propose the same point.
+   * Default true — unlike Optuna, whose default is false: with a single worker nothing else runs, so it changes nothing.
+   */
   constantLiar?: boolean;
   /** How many of n trials form the "below" (good) group. Default min(⌈0.1·n⌉, 25). */
   gamma?: (n: number) => number;
@@ -113,7 +116,7 @@ export class TPESampler implements Sampler {
     this.nEiCandidates = options.nEiCandidates ?? 24;
     this.multivariate = options.multivariate ?? false;
     this.group = options.group ?? false;
-    this.constantLiar = options.constantLiar ?? false;
+    this.constantLiar = options.constantLiar ?? true;
     this.gamma = options.gamma ?? defaultGamma;
     this.weights = options.weights;
     this.priorWeight = options.priorWeight ?? 1;

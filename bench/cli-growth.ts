@@ -1,0 +1,66 @@
+/**
+ * @module Does the CLI slow down as a study grows? Adds 2,000 trials through `scaletune run` to a fresh study and to
+ * a 50,000-trial one, and times the read commands (`best`, `studies`, `trials`) on the large one. Each command is a
+ * fresh process, as a user runs it; its peak memory is the process's maximum resident set.
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createStudy, RandomSampler } from "../src/index.js";
+import { tempDir } from "../src/testing/temp.js";
+import { printRows, trivialObjective, type BenchRow } from "./common.js";
+
+const BIN = fileURLToPath(new URL("../bin/scaletune.js", import.meta.url));
+const LARGE = 50_000;
+const ADDED = 2_000;
+
+const OBJECTIVE = `export default (t) => t.suggestFloat("x", -5, 5) ** 2 + t.suggestFloat("y", -5, 5) ** 2;\n`;
+
+/** Wall time and peak memory of one CLI command (GNU time's maximum resident set size). */
+function timeCommand(args: readonly string[], cwd: string): { seconds: number; rssMb: number; stdoutBytes: number } {
+  const started = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`scaletune ${args.join(" ")} failed:\n${r.stderr}`);
+  const rssKb = Number(r.stderr.trim().split("\n").at(-1));
+  return { seconds, rssMb: rssKb / 1024, stdoutBytes: Buffer.byteLength(r.stdout) };
+}
+
+export async function cliGrowth(): Promise<BenchRow[]> {
+  const dir = tempDir("scaletune-growth-");
+  writeFileSync(dir.file("objective.mjs"), OBJECTIVE);
+  const storage = `sqlite:${dir.file("growth.db")}`;
+  // The large study is built through the library: only the CLI's cost on top of it is measured.
+  const large = await createStudy({ name: "large", storage, sampler: new RandomSampler({ seed: 1 }) });
+  await large.optimize(trivialObjective, { nTrials: LARGE });
+  await large.close();
+
+  const run = (study: string, target: number) =>
+    timeCommand(["run", "objective.mjs", "--study", study, "--storage", storage, "--trials", String(target), "--sampler", "random", "--seed", "2"], dir.path);
+  const fresh = run("fresh", ADDED);
+  const grown = run("large", LARGE + ADDED);
+  const rows: BenchRow[] = [
+    { command: `run: add ${ADDED} trials to a new study`, "seconds": fresh.seconds.toFixed(2), "peak RSS MB": fresh.rssMb.toFixed(0), "÷ new study": "1.00" },
+    {
+      command: `run: add ${ADDED} trials to a ${LARGE}-trial study`,
+      "seconds": grown.seconds.toFixed(2),
+      "peak RSS MB": grown.rssMb.toFixed(0),
+      "÷ new study": (grown.seconds / fresh.seconds).toFixed(2),
+    },
+  ];
+  const reads: [string, string[]][] = [
+    ["best", ["best", "--study", "large", "--storage", storage]],
+    ["studies", ["studies", "--storage", storage]],
+    ["trials --json", ["trials", "--study", "large", "--storage", storage, "--json"]],
+    ["trials --csv", ["trials", "--study", "large", "--storage", storage, "--csv"]],
+  ];
+  for (const [name, args] of reads) {
+    const t = timeCommand(args, dir.path);
+    rows.push({ command: `${name} on ${LARGE + ADDED} trials`, "seconds": t.seconds.toFixed(2), "peak RSS MB": t.rssMb.toFixed(0), "÷ new study": "" });
+  }
+  const idle = timeCommand(["--version"], dir.path);
+  rows.push({ command: "--version (process start-up alone)", "seconds": idle.seconds.toFixed(2), "peak RSS MB": idle.rssMb.toFixed(0), "÷ new study": "" });
+  dir.remove();
+  printRows(`The CLI on a growing study (random sampler, trivial objective; needs npm run build)`, rows);
+  return rows;
+}
