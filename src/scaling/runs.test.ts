@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { chinchillaLaw, powerLaw } from "./laws.js";
 import { createStudy } from "../study/api.js";
-import { parseColumnSpec, readHyperparameterRuns, readRuns, studySource } from "./runs.js";
+import { csvSource, parseColumnSpec, readHyperparameterRuns, readRuns, studySource } from "./runs.js";
 import { parseFlopRule } from "./allocation.js";
 
 const CSV = 'name,Model Size,Training FLOP,"final, loss"\nsmall,1e8,6e17,3.1\nlarge,1e9,6e19,2.5\n';
@@ -40,6 +40,16 @@ describe("runs from CSV", () => {
     assert.throws(() => studySource("mo", ["minimize", "minimize"], study.trials()), /study "mo" has 2 objectives/);
     assert.throws(() => studySource("empty", ["minimize"], []), /study "empty" has no complete trials yet/);
     assert.throws(() => readRuns(studySource(study.name, study.directions, study.trials()), chinchillaLaw, { N: "width" }), /no column "width" \(given for N\) in study/);
+  });
+
+  it("reads past an Excel export's byte-order mark", () => {
+    const runs = readRuns("\uFEFFN,D,loss\n1e8,1e9,3\n", chinchillaLaw);
+    assert.deepEqual(runs.points, [{ inputs: { N: 1e8, D: 1e9 }, loss: 3 }]);
+  });
+
+  it("says an empty file is empty, not that it has a header", () => {
+    for (const text of ["", "\n  \n\n", "\uFEFF", "\uFEFF\r\n"]) assert.throws(() => csvSource(text), /^RangeError: the runs file is empty$/, JSON.stringify(text));
+    assert.throws(() => csvSource("N,D,loss\n"), /the runs file has a header but no runs/);
   });
 
   it("names the missing column, the bad cell and the fix", () => {

@@ -58,11 +58,12 @@ export interface RunsSource {
   describeRun(index: number): string;
 }
 
-/** A CSV file's rows (header first). */
+/** A CSV file's rows (header first). A leading byte-order mark (Excel's UTF-8 export writes one) is dropped. */
 export function csvSource(text: string): RunsSource {
+  if (text.replace(/^\uFEFF/, "").trim() === "") throw new RangeError("the runs file is empty");
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    records = parse(text, { bom: true, columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   } catch (error) {
     throw new RangeError(`the runs file is not valid CSV: ${(error as Error).message}`);
   }

@@ -32,6 +32,8 @@ describe("scaletune scaling", () => {
   before(() => {
     dir = tempDir("scaletune-scaling-");
     writeFileSync(join(dir.path, "runs.csv"), runsCsv());
+    writeFileSync(join(dir.path, "empty.csv"), "");
+    writeFileSync(join(dir.path, "blank.csv"), "\n  \n\n");
   });
   after(() => dir.remove());
 
@@ -149,6 +151,34 @@ describe("scaletune scaling", () => {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     assert.equal(r.stdout.trim(), "power,chinchilla,kaplan function", r.stderr);
   });
+
+  it("reads files with a byte-order mark (Excel's UTF-8 CSV, PowerShell's JSON)", () => {
+    const bom = "\uFEFF";
+    writeFileSync(join(dir.path, "bom.csv"), bom + runsCsv().replace('"Model Size"', "N"));
+    const fit = cli(["scaling", "fit", "bom.csv", "--columns", "C=Training FLOP,loss=final loss", "--json", "--out", "bom-fit.json"], dir.path);
+    assert.equal(fit.status, 0, fit.stderr);
+    assert.match(JSON.parse(fit.stdout).checklist[1].answer, /N: column "N"/);
+    writeFileSync(join(dir.path, "bom-fit.json"), bom + readFileSync(join(dir.path, "bom-fit.json"), "utf8"));
+    const optimal = cli(["scaling", "optimal", "--fit", "bom-fit.json", "--compute", "1e21"], dir.path);
+    assert.equal(optimal.status, 0, optimal.stderr);
+    writeFileSync(join(dir.path, "bom-shape.json"), bom + JSON.stringify({ layers: [{ name: "w", role: "hidden", fanIn: 128, fanOut: 128 }] }));
+    const mup = cli(["scaling", "mup", "--base", "bom-shape.json", "--target", "bom-shape.json"], dir.path);
+    assert.equal(mup.status, 0, mup.stderr);
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ["an empty runs file", ["scaling", "fit", "empty.csv"], /^scaletune: error: the runs file is empty$/m],
+    ["a runs file of blank lines", ["scaling", "hparams", "blank.csv", "--target", "N=1e9"], /^scaletune: error: the runs file is empty$/m],
+    ["a folder given as the runs file", ["scaling", "fit", "."], /^scaletune: error: runs file \. is a folder, not a file$/m],
+  ];
+  for (const [what, args, message] of badInputs) {
+    it(`reports ${what} in one clear line and exits non-zero`, () => {
+      const r = cli(args, dir.path);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+    });
+  }
 
   it("says what is wrong with the input, on one line, with a non-zero exit", () => {
     const missing = cli(["scaling", "fit", "runs.csv"], dir.path);

@@ -2,7 +2,7 @@
  * @module What the `scaletune scaling` commands share: reading runs (a CSV file or a study), parsing scale points,
  * and turning the scaling library's RangeErrors into the CLI's one-line errors.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../../errors.js";
 import { csvSource, studySource, type RunsSource } from "../../../scaling/index.js";
@@ -36,10 +36,11 @@ export function userErrors<T>(run: () => T): T {
   }
 }
 
-/** A file's text, or a one-line error naming what was missing. */
+/** A file's text without a byte-order mark (Excel and PowerShell write one), or a one-line error naming what was wrong. */
 export function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new ConfigError(`${what} ${path} does not exist`);
-  return readFileSync(path, "utf8");
+  if (statSync(path).isDirectory()) throw new ConfigError(`${what} ${path} is a folder, not a file`);
+  return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
 }
 
 export function describePoint(point: Readonly<Record<string, number>>): string {
