@@ -52,6 +52,12 @@ describe("runs from CSV", () => {
     assert.throws(() => csvSource("N,D,loss\n"), /the runs file has a header but no runs/);
   });
 
+  it("refuses a quantity mapped twice, and a column mapped to two quantities", () => {
+    assert.throws(() => parseColumnSpec("N=N,N=D,loss=loss"), /^RangeError: N is mapped twice \(N=N, N=D\); map each quantity to one column$/);
+    assert.throws(() => readRuns("params,loss\n1e8,3\n", chinchillaLaw, parseColumnSpec("N=params,D=params")), /column "params" is mapped to both N and D; /);
+    assert.throws(() => readHyperparameterRuns("N,lr,loss\n1e8,0.1,3\n", { lr: "lr", wd: "lr" }), /column "lr" is mapped to both lr and wd; /);
+  });
+
   it("names the missing column, the bad cell and the fix", () => {
     assert.throws(() => readRuns("N,D,loss\n1e8,1e9,3\n", chinchillaLaw, { N: "Params" }), /no column "Params" \(given for N\) in the runs file; its columns are: N, D, loss/);
     assert.throws(() => readRuns("N,tokens,loss\n1e8,1e9,3\n", chinchillaLaw), /needs data D or compute C; name a column with --columns D=COLUMN/);

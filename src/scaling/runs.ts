@@ -38,6 +38,8 @@ export function parseColumnSpec(spec: string): ColumnMap {
     const column = part.slice(eq + 1).trim();
     if (eq < 0 || column === "") throw new RangeError(`column spec "${part.trim()}" should read QUANTITY=COLUMN, e.g. N=Model Size`);
     if (!(QUANTITIES as readonly string[]).includes(key)) throw new RangeError(`unknown quantity "${key}" in the column spec; use ${QUANTITIES.join(", ")}`);
+    const earlier = map[key as Quantity];
+    if (earlier !== undefined) throw new RangeError(`${key} is mapped twice (${key}=${earlier}, ${key}=${column}); map each quantity to one column`);
     map[key as Quantity] = column;
   }
   return map;
@@ -82,7 +84,23 @@ interface RunsTable {
   readonly loss: string;
 }
 
+/**
+ * One column read as two quantities would make them equal in every run: N = D leaves a two-variable law nothing to
+ * tell apart, a scale read as a hyperparameter fits a law of itself. No law reads one measurement twice, so it is
+ * a slip in the mapping.
+ */
+function checkOneQuantityPerColumn(columns: ColumnMap): void {
+  const quantityOf = new Map<string, Quantity>();
+  for (const [q, column] of Object.entries(columns) as [Quantity, string | undefined][]) {
+    if (column === undefined) continue;
+    const other = quantityOf.get(column);
+    if (other !== undefined) throw new RangeError(`column "${column}" is mapped to both ${other} and ${q}; a column holds one quantity, fix --columns`);
+    quantityOf.set(column, q);
+  }
+}
+
 function openTable(source: RunsSource | string, columns: ColumnMap): RunsTable {
+  checkOneQuantityPerColumn(columns);
   const { records, what, describeRun } = typeof source === "string" ? csvSource(source) : source;
   const header = [...new Set(records.flatMap((r) => Object.keys(r)))];
   const columnOf = (q: Quantity): string | undefined => {

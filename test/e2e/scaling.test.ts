@@ -169,6 +169,8 @@ describe("scaletune scaling", () => {
   const badInputs: [string, string[], RegExp][] = [
     ["an empty runs file", ["scaling", "fit", "empty.csv"], /^scaletune: error: the runs file is empty$/m],
     ["a runs file of blank lines", ["scaling", "hparams", "blank.csv", "--target", "N=1e9"], /^scaletune: error: the runs file is empty$/m],
+    ["a quantity mapped twice", ["scaling", "fit", "runs.csv", "--columns", "N=Model Size,N=Training FLOP,loss=final loss"], /^scaletune: error: N is mapped twice \(N=Model Size, N=Training FLOP\)/m],
+    ["a column mapped to two quantities", ["scaling", "fit", "runs.csv", "--columns", "N=Model Size,D=Model Size,loss=final loss"], /^scaletune: error: column "Model Size" is mapped to both N and D/m],
     ["a folder given as the runs file", ["scaling", "fit", "."], /^scaletune: error: runs file \. is a folder, not a file$/m],
   ];
   for (const [what, args, message] of badInputs) {
