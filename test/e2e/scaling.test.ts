@@ -27,6 +27,29 @@ function runsCsv(): string {
   return rows.join("\n");
 }
 
+/**
+ * An operator's sweep: learning rate and batch size around Step Law's optima at 12 scales, with a raw and a smoothed
+ * loss column and the batch size in a column named "bs".
+ */
+function sweepCsv(): string {
+  const eta = (N: number, D: number) => 1.79 * N ** -0.713 * D ** 0.307;
+  const batch = (D: number) => 0.58 * D ** 0.571;
+  const rows = ["N,D,lr,bs,loss,smooth loss"];
+  for (const N of [1e7, 3e7, 1e8, 3e8]) {
+    for (const D of [1e9, 4e9, 1.6e10]) {
+      for (let i = -3; i <= 3; i++) {
+        for (let j = -2; j <= 2; j++) {
+          const lr = eta(N, D) * 2 ** (i / 2 + 0.1);
+          const bs = Math.round(batch(D) * 2 ** (j / 2 + 0.1));
+          const loss = 3 * (1 + 0.05 * Math.log(lr / eta(N, D)) ** 2 + 0.02 * Math.log(bs / batch(D)) ** 2);
+          rows.push(`${N},${D},${lr},${bs},${loss},${loss * 1.001}`);
+        }
+      }
+    }
+  }
+  return rows.join("\n");
+}
+
 describe("scaletune scaling", () => {
   let dir: TempDir;
   before(() => {
@@ -34,6 +57,7 @@ describe("scaletune scaling", () => {
     writeFileSync(join(dir.path, "runs.csv"), runsCsv());
     writeFileSync(join(dir.path, "empty.csv"), "");
     writeFileSync(join(dir.path, "blank.csv"), "\n  \n\n");
+    writeFileSync(join(dir.path, "sweep.csv"), sweepCsv());
   });
   after(() => dir.remove());
 
@@ -87,7 +111,8 @@ describe("scaletune scaling", () => {
     const text = cli([...args, "--bootstrap", "20"], dir.path);
     assert.match(text.stdout, /108 runs in 12 scale groups/);
     assert.match(text.stdout, /learningRate +[\d.]+ · N\^-0\.7130 · D\^0\.3070/);
-    const bad = cli(["scaling", "hparams", "tuning.csv", "--columns", "N=params,loss=val loss", "--target", "N=1e9"], dir.path);
+    writeFileSync(join(dir.path, "no-hparams.csv"), "params,val loss\n1e8,3\n");
+    const bad = cli(["scaling", "hparams", "no-hparams.csv", "--target", "N=1e9"], dir.path);
     assert.match(bad.stderr, /no hyperparameter column; name them with --columns lr=COLUMN/);
   });
 
@@ -166,7 +191,24 @@ describe("scaletune scaling", () => {
     assert.equal(mup.status, 0, mup.stderr);
   });
 
+  it("says on stderr which columns it took by their names and which it ignored; --json stays JSON", () => {
+    const r = cli(["scaling", "hparams", "sweep.csv", "--columns", "loss=smooth loss", "--target", "N=1e9,D=1e11", "--bootstrap", "20", "--json"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'scaletune: note: columns taken by their names: N = "N", D = "D", lr = "lr", batch = "bs"; ignored: "loss" (map them with --columns)\n');
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out.laws).sort(), ["batchSize", "learningRate"]);
+    assert.ok(Math.abs(out.laws.batchSize.law.exponents.D - 0.571) < 0.02, JSON.stringify(out.laws.batchSize.law));
+    const fit = cli(["scaling", "fit", "runs.csv", "--json"], dir.path);
+    assert.equal(fit.status, 0, fit.stderr);
+    assert.equal(fit.stderr, 'scaletune: note: columns taken by their names: loss = "final loss", N = "Model Size", C = "Training FLOP" (map them with --columns)\n');
+    assert.equal(JSON.parse(fit.stdout).runs, 18);
+    const mapped = cli(["scaling", "fit", "runs.csv", "--columns", "N=Model Size,C=Training FLOP,loss=final loss", "--json"], dir.path);
+    assert.equal(mapped.stderr, "", "nothing guessed, nothing to say");
+  });
+
   const badInputs: [string, string[], RegExp][] = [
+    ["two columns that could both be the loss", ["scaling", "hparams", "sweep.csv", "--target", "N=1e9,D=1e11"],
+      /^scaletune: error: 2 columns could be loss: "loss", "smooth loss"; say which with --columns, e\.g\. --columns "loss=smooth loss"$/m],
     ["an empty runs file", ["scaling", "fit", "empty.csv"], /^scaletune: error: the runs file is empty$/m],
     ["a runs file of blank lines", ["scaling", "hparams", "blank.csv", "--target", "N=1e9"], /^scaletune: error: the runs file is empty$/m],
     ["a quantity mapped twice", ["scaling", "fit", "runs.csv", "--columns", "N=Model Size,N=Training FLOP,loss=final loss"], /^scaletune: error: N is mapped twice \(N=Model Size, N=Training FLOP\)/m],
@@ -183,7 +225,8 @@ describe("scaletune scaling", () => {
   }
 
   it("says what is wrong with the input, on one line, with a non-zero exit", () => {
-    const missing = cli(["scaling", "fit", "runs.csv"], dir.path);
+    writeFileSync(join(dir.path, "no-loss.csv"), "N,D,val\n1e8,1e9,3\n");
+    const missing = cli(["scaling", "fit", "no-loss.csv"], dir.path);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^scaletune: error: no loss column; name it with --columns loss=COLUMN/);
     const absent = cli(["scaling", "fit", "nope.csv"], dir.path);

@@ -25,7 +25,7 @@ import { fitChecklist } from "../../../scaling/checklist.js";
 import { fitReportHtml } from "../../../scaling/report-html.js";
 import { formatNumber, print, table } from "../../format.js";
 import { DEFAULT_STORAGE, integer, nonNegativeInt, positiveInt, positiveNumber } from "../../options.js";
-import { collect, describePoint, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
+import { collect, describePoint, noteGuessedColumns, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
 
 interface FitCliOptions {
   law: LawName;
@@ -64,6 +64,7 @@ async function fit(file: string | undefined, options: FitCliOptions & RunsOption
   const rule = userErrors(() => parseFlopRule(options.flops));
   const source = await runsSource(file, options);
   const runs = userErrors(() => readRuns(source, law, options.columns ? parseColumnSpec(options.columns) : {}, rule));
+  noteGuessedColumns(runs.columns);
   const fitOptions = {
     dropHighestLoss: options.dropHighestLoss,
     bestPerScale: options.bestPerScale,
@@ -139,7 +140,7 @@ export function registerFit(scaling: Command): void {
   scaling
     .command("fit")
     .description("fit a loss law to runs in a CSV file (Huber on log loss, L-BFGS from a grid of starts)")
-    .argument("[runs.csv]", "one run per row; name the columns with --columns (or use --study)")
+    .argument("[runs.csv]", "one run per row; columns found by their names or mapped with --columns (or use --study)")
     .option("--study <name>", "fit a stored study's complete trials instead (their sizes from trial.setScale, loss = value)")
     .option("--storage <url>", "storage of --study", DEFAULT_STORAGE)
     .addOption(new Option("--law <law>", "the law's form").choices(Object.keys(LOSS_LAWS)).default("chinchilla"))

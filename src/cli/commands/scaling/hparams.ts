@@ -10,7 +10,7 @@ import {
 } from "../../../scaling/index.js";
 import { formatNumber, print, table } from "../../format.js";
 import { DEFAULT_STORAGE, integer, positiveInt, positiveNumber } from "../../options.js";
-import { describePoint, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
+import { describePoint, noteGuessedColumns, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
 
 interface HparamsCliOptions {
   target: Record<string, number>;
@@ -34,7 +34,8 @@ function publishedAtTarget(target: Readonly<Record<string, number>>): Record<str
 
 async function hparams(file: string | undefined, options: HparamsCliOptions & RunsOptions): Promise<void> {
   const source = await runsSource(file, options);
-  const { runs, definitions } = userErrors(() => readHyperparameterRuns(source, options.columns ? parseColumnSpec(options.columns) : {}));
+  const { runs, definitions, columns } = userErrors(() => readHyperparameterRuns(source, options.columns ? parseColumnSpec(options.columns) : {}));
+  noteGuessedColumns(columns);
   const result = userErrors(() =>
     fitHyperparameterLaws(runs, options.target, { tolerance: options.tolerance, resamples: options.bootstrap, seed: options.seed }),
   );

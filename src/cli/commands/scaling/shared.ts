@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../../errors.js";
-import { csvSource, studySource, type RunsSource } from "../../../scaling/index.js";
+import { csvSource, studySource, type ColumnsRead, type RunsSource } from "../../../scaling/index.js";
 import { loadStudy } from "../../../study/api.js";
 import { existingStorage } from "../../options.js";
 
@@ -41,6 +41,14 @@ export function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new ConfigError(`${what} ${path} does not exist`);
   if (statSync(path).isDirectory()) throw new ConfigError(`${what} ${path} is a folder, not a file`);
   return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+}
+
+/** Columns taken by their names, on stderr (stdout stays the report, --json stays JSON): a wrong guess is seen, not fitted. */
+export function noteGuessedColumns({ guessed, ignored }: ColumnsRead): void {
+  const taken = Object.entries(guessed);
+  if (taken.length === 0) return;
+  const left = ignored.length === 0 ? "" : `; ignored: ${ignored.map((c) => `"${c}"`).join(", ")}`;
+  process.stderr.write(`scaletune: note: columns taken by their names: ${taken.map(([q, c]) => `${q} = "${c}"`).join(", ")}${left} (map them with --columns)\n`);
 }
 
 export function describePoint(point: Readonly<Record<string, number>>): string {
