@@ -3,6 +3,7 @@
  * and turning the scaling library's RangeErrors into the CLI's one-line errors.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../../errors.js";
 import { csvSource, studySource, type ColumnsRead, type RunsSource } from "../../../scaling/index.js";
@@ -21,6 +22,7 @@ export function scalePoint(text: string): Record<string, number> {
     const [name, raw] = part.split("=").map((s) => s.trim());
     const value = Number(raw);
     if (!name || raw === undefined || !(value > 0)) throw new InvalidArgumentError(`expected NAME=POSITIVE_NUMBER pairs, e.g. N=1e11,D=2e12; got "${part}"`);
+    if (name in point) throw new InvalidArgumentError(`${name} is given twice`);
     point[name] = value;
   }
   return point;
@@ -34,6 +36,14 @@ export function userErrors<T>(run: () => T): T {
     if (error instanceof RangeError) throw new ConfigError(error.message);
     throw error;
   }
+}
+
+/** Checked before any work is done: a report written into a missing folder should not cost the fit first. */
+export function checkOutputFile(option: string, path: string): void {
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new ConfigError(`${option} ${path}: folder ${folder} does not exist; create it first`);
+  if (!statSync(folder).isDirectory()) throw new ConfigError(`${option} ${path}: ${folder} is a file, not a folder`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${option} ${path}: is a folder; give a file name`);
 }
 
 /** A file's text without a byte-order mark (Excel and PowerShell write one), or a one-line error naming what was wrong. */
