@@ -230,6 +230,8 @@ describe("scaletune scaling", () => {
       /^scaletune: error: --base mlp:width=abc: expected NAME=POSITIVE_NUMBER pairs, e\.g\. N=1e11,D=2e12; got "width=abc"$/m],
     ["an unknown field in an MLP shape", ["scaling", "mup", "--base", "mlp:inputs=64,width=256,layers=3,outputs=10,heads=4", "--target", "mlp:inputs=64,width=512,layers=3,outputs=10"],
       /^scaletune: error: --base mlp:inputs=64,width=256,layers=3,outputs=10,heads=4: unknown field heads; an MLP takes inputs, width, layers, outputs and blocks$/m],
+    ["a width repeated in coord-check", ["scaling", "coord-check", "--widths", "128,128"],
+      /argument '128,128' is invalid\. expected two or more different whole widths, comma-separated \(e\.g\. 128,256,512\)/],
     ["a folder given as the runs file", ["scaling", "fit", "."], /^scaletune: error: runs file \. is a folder, not a file$/m],
   ];
   for (const [what, args, message] of badInputs) {
