@@ -11,6 +11,7 @@ import { tsImport } from "tsx/esm/api";
 import { ConfigError } from "../errors.js";
 import type { Objective } from "../execution/optimize.js";
 import type { Direction, ParamValue } from "../study/types.js";
+import { describeLoadError } from "./objective-errors.js";
 
 export interface ObjectiveModule {
   readonly objective: Objective;
@@ -34,7 +35,7 @@ export async function loadObjectiveModule(file: string): Promise<ObjectiveModule
   try {
     module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`cannot load objective file ${file}: ${(error as Error).message ?? String(error)}`);
+    throw new ConfigError(`cannot load objective file ${file}: ${describeLoadError(error, path)}`);
   }
   // A CommonJS-compiled file puts `export default` under default.default.
   let objective = module.default;
