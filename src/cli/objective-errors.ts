@@ -1,5 +1,6 @@
 /**
- * @module Errors from a user's objective file, made to point at the user's code: where a syntax error is.
+ * @module Errors from a user's objective file, made to point at the user's code: where a syntax error is, and which
+ * file a stack frame of a module tsx evaluated from a `data:` URL belongs to.
  */
 import { spawnSync } from "node:child_process";
 import { isAbsolute, relative } from "node:path";
@@ -49,5 +50,16 @@ export function describeLoadError(error: unknown, path: string): string {
       : undefined;
   if (at) return `SyntaxError at ${shown(at.file)}:${at.line}${at.column === undefined ? "" : `:${at.column}`}: ${esbuild ? esbuild[4] : error.message}`;
   // A module not found adds "Require stack:" lines, one per importing file.
-  return error.message.split("\n")[0]!;
+  return withUserPaths(error.message.split("\n")[0]!);
+}
+
+// tsx runs some CommonJS modules (TypeScript imported by an ES module) from "data:text/javascript,<code>?filePath=<path>".
+// A frame there counts lines of tsx's output, not of the file, so it keeps the file alone.
+const TSX_DATA_URL = /data:text\/javascript,[^\s?]*\?filePath=([^\s:)]+)(?::\d+:\d+)?/g;
+// tsImport marks the URLs of the ES modules it loads with its namespace: file:///a.mjs?tsx-namespace=<uuid>:1:31.
+const TSX_NAMESPACE = /\?tsx-namespace=[\w-]+/g;
+
+/** `text` with tsx's module URLs turned back into the user's paths: a data: URL into the file it was compiled from, namespaces dropped. */
+export function withUserPaths(text: string): string {
+  return text.replace(TSX_DATA_URL, (_, file: string) => decodeURIComponent(file).replace(/\?.*$/, "")).replace(TSX_NAMESPACE, "");
 }

@@ -219,6 +219,25 @@ describe("scaletune CLI", () => {
     assert.deepEqual(trials.map((t) => t.params.n).sort(), [1, 2, 3, 4]);
   });
 
+  it("stores a throwing objective's stack pointing at the user's file and line, never at a data: URL", () => {
+    const cases = [
+      ["throws.ts", /^Error: objective failed at [\d.]+\n\s+at default \(\/.*\/throws\.ts:4:9\)$/m],
+      ["cjs/throws.ts", /^Error: objective failed at [\d.]+\n\s+at default \(\/.*\/cjs\/throws\.ts:4:9\)$/m],
+      ["throws.mjs", /^Error: objective failed\n\s+at default \(file:\/\/\/.*\/throws\.mjs:1:\d+\)$/m],
+      // tsx evaluates this helper from a data: URL; its frame can name the file, not the line.
+      ["cjs/uses-helper.mts", /^Error: diverged at lr [\d.]+\n\s+at train \(\/.*\/cjs\/helper\.ts\)\n\s+at default \(\/.*\/cjs\/uses-helper\.mts:2:\d+\)$/m],
+    ] as const;
+    for (const [file, stack] of cases) {
+      const study = file.replace(/\W/g, "-");
+      const run = cli(["run", file, "--study", study, "--storage", "sqlite:throws.db", "--trials", "1"], dir.path);
+      assert.equal(run.status, 0, run.stderr);
+      assert.doesNotMatch(run.stdout + run.stderr, /data:/);
+      const [trial] = JSON.parse(cli(["trials", "--study", study, "--storage", "sqlite:throws.db", "--json"], dir.path).stdout) as { failReason: string }[];
+      assert.doesNotMatch(trial!.failReason, /data:/, file);
+      assert.match(trial!.failReason, stack, file);
+    }
+  });
+
   it("stops cleanly on Ctrl-C and re-runs the interrupted trials on resume", async () => {
     const args = ["run", "slow.mjs", "--study", "sig", "--storage", "sqlite:sig.db", "--trials", "6", "--concurrency", "2"];
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir.path });
