@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { isAbsolute, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 interface Location {
   readonly file: string;
@@ -21,13 +22,18 @@ function shown(path: string): string {
 // Its column counts from 0.
 const ESBUILD_ERROR = /^(.+):(\d+):(\d+): ERROR: (.+)$/m;
 
-/** Node's "file:line / source line / caret" lines, the only place V8's location of a syntax error reaches JavaScript. */
+/**
+ * Node's "file:line / source line / caret" lines, the only place V8's location of a syntax error reaches JavaScript
+ * (the file is a URL when an ES module imports a name its dependency does not export).
+ */
 function arrowLocation(text: string): Location | undefined {
   const [head = "", , caret = ""] = text.split("\n");
   const at = /^(.+):(\d+)$/.exec(head);
-  if (!at || !isAbsolute(at[1]!)) return undefined;
+  if (!at) return undefined;
+  const file = at[1]!.startsWith("file://") ? fileURLToPath(at[1]!) : at[1]!;
+  if (!isAbsolute(file)) return undefined;
   const column = caret.indexOf("^");
-  return { file: at[1]!, line: Number(at[2]), ...(column >= 0 && { column: column + 1 }) };
+  return { file, line: Number(at[2]), ...(column >= 0 && { column: column + 1 }) };
 }
 
 /**

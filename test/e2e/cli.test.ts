@@ -101,6 +101,7 @@ before(() => {
   writeFileSync(dir.file("broken-token.mjs"), "const a = 1;\nexport default (trial) => a +* 2;\n");
   writeFileSync(dir.file("broken.ts"), "const x: number = 1;\nexport default (trial: unknown) => {\n  const y = ;\n};\n");
   writeFileSync(dir.file("throws.ts"), THROWS_TS);
+  writeFileSync(dir.file("imports-missing-name.mjs"), 'import { train } from "./quadratic.mjs";\nexport default () => train();\n');
   writeFileSync(dir.file("throws.mjs"), 'export default () => { throw new Error("objective failed"); };\n');
   // TypeScript outside a "type": "module" package is CommonJS to Node: the case tsx's tsImport ran from a data: URL.
   mkdirSync(dir.file("cjs"));
@@ -311,6 +312,8 @@ describe("scaletune CLI", () => {
       /^scaletune: error: cannot load objective file broken\.ts: SyntaxError at broken\.ts:3:13: Unexpected ";"$/m],
     ["a syntax error in a CommonJS file", ["run", "cjs/broken.cjs", "--study", "x", "--storage", "sqlite:bad.db"],
       /^scaletune: error: cannot load objective file cjs\/broken\.cjs: SyntaxError at cjs\/broken\.cjs:1:32: Unexpected token '\*'$/m],
+    ["an import of a name the module does not export", ["run", "imports-missing-name.mjs", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file imports-missing-name\.mjs: SyntaxError at imports-missing-name\.mjs:1:10: The requested module '\.\/quadratic\.mjs' does not provide an export named 'train'$/m],
     ["a CommonJS TypeScript file that throws as it loads", ["run", "cjs/load-throws.ts", "--study", "x", "--storage", "sqlite:bad.db"],
       /^scaletune: error: cannot load objective file cjs\/load-throws\.ts: failed as it loads$/m],
     ["a CommonJS TypeScript file importing a missing module", ["run", "cjs/missing-import.ts", "--study", "x", "--storage", "sqlite:bad.db"],
