@@ -29,6 +29,7 @@ export {
   readRuns,
   studySource,
   type ColumnMap,
+  type ColumnsRead,
   type ParsedRuns,
   type Quantity,
   type RunsSource,

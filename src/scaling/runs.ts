@@ -5,10 +5,12 @@
  * Quantities: N (parameters), D (tokens), C (training compute), x (the one variable of a power law), loss, and
  * for hyperparameter laws lr (learning rate), batch (batch size, in the unit of D) and wd (weight decay).
  * When a two-variable law gets C instead of D, D comes from the FLOP rule (C = 6ND unless another is chosen).
- * A power law reads x, or else the only one of N, D, C that is mapped.
+ * A power law reads x, or else the only one of N, D, C that is mapped. A quantity not mapped is looked for by the
+ * column's name (`namedLike`); the readers say which columns they took so and which they left.
  */
 import { parse } from "csv-parse/sync";
 import { SIX_ND, type FlopRule } from "./allocation.js";
+import { namedLike } from "./column-names.js";
 import type { LossPoint } from "./fit.js";
 import { SCALE_ATTR } from "../study/trial.js";
 import type { FrozenTrial } from "../study/types.js";
@@ -38,15 +40,24 @@ export function parseColumnSpec(spec: string): ColumnMap {
     const column = part.slice(eq + 1).trim();
     if (eq < 0 || column === "") throw new RangeError(`column spec "${part.trim()}" should read QUANTITY=COLUMN, e.g. N=Model Size`);
     if (!(QUANTITIES as readonly string[]).includes(key)) throw new RangeError(`unknown quantity "${key}" in the column spec; use ${QUANTITIES.join(", ")}`);
+    const earlier = map[key as Quantity];
+    if (earlier !== undefined) throw new RangeError(`${key} is mapped twice (${key}=${earlier}, ${key}=${column}); map each quantity to one column`);
     map[key as Quantity] = column;
   }
   return map;
+}
+
+/** How the columns were read: those taken by their names (not mapped), and those no quantity was read from. */
+export interface ColumnsRead {
+  readonly guessed: ColumnMap;
+  readonly ignored: readonly string[];
 }
 
 export interface ParsedRuns {
   readonly points: LossPoint[];
   /** Which column each quantity came from, and how D or x was obtained. */
   readonly definitions: string[];
+  readonly columns: ColumnsRead;
 }
 
 /** Rows of runs with named columns: a CSV file's, or a study's complete trials'. */
@@ -56,13 +67,16 @@ export interface RunsSource {
   readonly what: string;
   /** Where run i comes from: "row 7" (of the file), "trial 12". */
   describeRun(index: number): string;
+  /** Columns whose quantity the source defines (a study's loss is its trials' value); `columns` given to a reader override them. */
+  readonly columns?: ColumnMap;
 }
 
-/** A CSV file's rows (header first). */
+/** A CSV file's rows (header first). A leading byte-order mark (Excel's UTF-8 export writes one) is dropped. */
 export function csvSource(text: string): RunsSource {
+  if (text.replace(/^\uFEFF/, "").trim() === "") throw new RangeError("the runs file is empty");
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    records = parse(text, { bom: true, columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   } catch (error) {
     throw new RangeError(`the runs file is not valid CSV: ${(error as Error).message}`);
   }
@@ -73,25 +87,54 @@ export function csvSource(text: string): RunsSource {
 /** The parsed rows of runs, with columns found by quantity and cells read as positive numbers. */
 interface RunsTable {
   readonly records: readonly Record<string, string>[];
-  /** The column holding quantity q: the mapped one (which must exist), else one named q, else undefined. */
+  /** The column holding quantity q: the mapped one (which must exist), else the one named like q, else undefined. */
   columnOf(q: Quantity): string | undefined;
+  /** Which of the columns read (quantity and column) were guessed, and which columns were read for nothing. */
+  columnsRead(read: readonly (readonly [Quantity, string])[]): ColumnsRead;
   /** The cell as a positive finite number; throws naming row and column otherwise. */
   number(record: Record<string, string>, column: string, row: number): number;
   /** The loss column (required). */
   readonly loss: string;
 }
 
+/**
+ * One column read as two quantities would make them equal in every run: N = D leaves a two-variable law nothing to
+ * tell apart, a scale read as a hyperparameter fits a law of itself. No law reads one measurement twice, so it is
+ * a slip in the mapping.
+ */
+function checkOneQuantityPerColumn(columns: ColumnMap): void {
+  const quantityOf = new Map<string, Quantity>();
+  for (const [q, column] of Object.entries(columns) as [Quantity, string | undefined][]) {
+    if (column === undefined) continue;
+    const other = quantityOf.get(column);
+    if (other !== undefined) throw new RangeError(`column "${column}" is mapped to both ${other} and ${q}; a column holds one quantity, fix --columns`);
+    quantityOf.set(column, q);
+  }
+}
+
 function openTable(source: RunsSource | string, columns: ColumnMap): RunsTable {
-  const { records, what, describeRun } = typeof source === "string" ? csvSource(source) : source;
+  const { records, what, describeRun, columns: defined = {} } = typeof source === "string" ? csvSource(source) : source;
+  const given: ColumnMap = { ...defined, ...columns };
+  checkOneQuantityPerColumn(given);
   const header = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  // A column given for one quantity is not a candidate for another.
+  const free = header.filter((h) => !Object.values(given).includes(h));
   const columnOf = (q: Quantity): string | undefined => {
-    const named = columns[q];
+    const named = given[q];
     if (named !== undefined) {
       if (!header.includes(named)) throw new RangeError(`no column "${named}" (given for ${q}) in ${what}; its columns are: ${header.join(", ")}`);
       return named;
     }
-    return header.find((h) => h === q);
+    const candidates = free.filter((h) => namedLike(q, h));
+    if (candidates.length > 1) {
+      throw new RangeError(`${candidates.length} columns could be ${q}: ${candidates.map((c) => `"${c}"`).join(", ")}; say which with --columns, e.g. --columns "${q}=${candidates.at(-1)}"`);
+    }
+    return candidates[0];
   };
+  const columnsRead = (read: readonly (readonly [Quantity, string])[]): ColumnsRead => ({
+    guessed: Object.fromEntries(read.filter(([q]) => given[q] === undefined)),
+    ignored: header.filter((h) => !read.some(([, column]) => column === h)),
+  });
   const loss = columnOf("loss");
   if (loss === undefined) throw new RangeError(`no loss column; name it with --columns loss=COLUMN (columns: ${header.join(", ")})`);
   const number = (record: Record<string, string>, column: string, row: number): number => {
@@ -103,13 +146,14 @@ function openTable(source: RunsSource | string, columns: ColumnMap): RunsTable {
     if (!(value > 0)) throw new RangeError(`${describeRun(row)}, column "${column}": ${value} is not positive; sizes, compute, hyperparameters and losses must be > 0`);
     return value;
   };
-  return { records, columnOf, number, loss };
+  return { records, columnOf, columnsRead, number, loss };
 }
 
-/** Runs for `law` from CSV text or another source. Columns not given in `columns` are looked up by their quantity's name. */
+/** Runs for `law` from CSV text or another source. Columns not given in `columns` are looked up by their names. */
 export function readRuns(text: RunsSource | string, law: LossLaw, columns: ColumnMap = {}, flops: FlopRule = SIX_ND): ParsedRuns {
-  const { records, columnOf, number, loss } = openTable(text, columns);
+  const { records, columnOf, columnsRead, number, loss } = openTable(text, columns);
   const definitions = [`loss: column "${loss}"`];
+  const read: [Quantity, string][] = [["loss", loss]];
   let inputsOf: (record: Record<string, string>, row: number) => Record<string, number>;
   if (law.variables.length === 1) {
     const candidates = (["x", "N", "D", "C"] as const).filter((q) => columnOf(q) !== undefined);
@@ -123,6 +167,7 @@ export function readRuns(text: RunsSource | string, law: LossLaw, columns: Colum
     }
     const column = columnOf(chosen)!;
     definitions.push(`x: column "${column}" (${chosen})`);
+    read.push([chosen, column]);
     inputsOf = (record, row) => ({ x: number(record, column, row) });
   } else {
     const n = columnOf("N");
@@ -131,22 +176,26 @@ export function readRuns(text: RunsSource | string, law: LossLaw, columns: Colum
     if (n === undefined) throw new RangeError(`the ${law.name} law needs model size N; name its column with --columns N=COLUMN`);
     if (d === undefined && c === undefined) throw new RangeError(`the ${law.name} law needs data D or compute C; name a column with --columns D=COLUMN or C=COLUMN`);
     definitions.push(`N: column "${n}"`, d !== undefined ? `D: column "${d}"` : `D = tokens from compute column "${c}" by ${flops.name}`);
+    read.push(["N", n], d !== undefined ? ["D", d] : ["C", c!]);
     inputsOf = (record, row) => {
       const N = number(record, n, row);
       return { N, D: d !== undefined ? number(record, d, row) : flops.tokens(N, number(record, c!, row)) };
     };
   }
   const points = records.map((record, row) => ({ inputs: inputsOf(record, row), loss: number(record, loss, row) }));
-  return { points, definitions };
+  return { points, definitions, columns: columnsRead(read) };
 }
 
 /** Tuning runs for hyperparameter laws: scale (N, D and/or C), lr / batch / wd where mapped or present, loss. */
-export function readHyperparameterRuns(text: RunsSource | string, columns: ColumnMap = {}): { runs: HyperparameterRun[]; definitions: string[] } {
-  const { records, columnOf, number, loss } = openTable(text, columns);
+export function readHyperparameterRuns(
+  text: RunsSource | string,
+  columns: ColumnMap = {},
+): { runs: HyperparameterRun[]; definitions: string[]; columns: ColumnsRead } {
+  const { records, columnOf, columnsRead, number, loss } = openTable(text, columns);
   const scale = (["N", "D", "C"] as const).flatMap((q) => (columnOf(q) === undefined ? [] : [[q, columnOf(q)!] as const]));
   if (scale.length === 0) throw new RangeError("no scale column; name N, D or C with --columns, e.g. N=params,D=tokens");
   const hyper = ([["lr", "learningRate"], ["batch", "batchSize"], ["wd", "weightDecay"]] as const).flatMap(([q, name]) =>
-    columnOf(q) === undefined ? [] : [[name, columnOf(q)!] as const],
+    columnOf(q) === undefined ? [] : [[name, columnOf(q)!, q] as const],
   );
   if (hyper.length === 0) throw new RangeError("no hyperparameter column; name them with --columns lr=COLUMN,batch=COLUMN,wd=COLUMN");
   const runs = records.map((record, row) => ({
@@ -154,7 +203,11 @@ export function readHyperparameterRuns(text: RunsSource | string, columns: Colum
     hyperparameters: Object.fromEntries(hyper.map(([name, column]) => [name, number(record, column, row)])),
     loss: number(record, loss, row),
   }));
-  return { runs, definitions: [`loss: column "${loss}"`, ...scale.map(([q, c]) => `${q}: column "${c}"`), ...hyper.map(([n, c]) => `${n}: column "${c}"`)] };
+  return {
+    runs,
+    definitions: [`loss: column "${loss}"`, ...scale.map(([q, c]) => `${q}: column "${c}"`), ...hyper.map(([n, c]) => `${n}: column "${c}"`)],
+    columns: columnsRead([["loss", loss], ...scale, ...hyper.map(([, c, q]) => [q, c] as const)]),
+  };
 }
 
 /**
@@ -177,5 +230,5 @@ export function studySource(name: string, directions: readonly string[], trials:
     record.loss = String(trial.value);
     return record;
   });
-  return { records, what: `study "${name}"`, describeRun: (i) => `trial ${complete[i]!.number}` };
+  return { records, what: `study "${name}"`, describeRun: (i) => `trial ${complete[i]!.number}`, columns: { loss: "loss" } };
 }

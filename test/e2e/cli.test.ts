@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { tempDir, type TempDir } from "../../src/testing/temp.js";
@@ -80,6 +80,14 @@ export default async function objective(trial) {
 }
 `;
 
+/** Throws from the line after the type: the stored stack must name this file and line 4. */
+const THROWS_TS = `interface Point { x: number }
+export default (trial: { suggestFloat(name: string, low: number, high: number): number }): number => {
+  const p: Point = { x: trial.suggestFloat("x", 0, 1) };
+  throw new Error("objective failed at " + p.x);
+};
+`;
+
 let dir: TempDir;
 before(() => {
   dir = tempDir("scaletune-cli-");
@@ -90,6 +98,21 @@ before(() => {
   writeFileSync(dir.file("deepening.mjs"), DEEPENING);
   writeFileSync(dir.file("no-default.mjs"), "export const x = 1;\n");
   writeFileSync(dir.file("broken.mjs"), "export default (trial => {\n");
+  writeFileSync(dir.file("broken-token.mjs"), "const a = 1;\nexport default (trial) => a +* 2;\n");
+  writeFileSync(dir.file("broken.ts"), "const x: number = 1;\nexport default (trial: unknown) => {\n  const y = ;\n};\n");
+  writeFileSync(dir.file("throws.ts"), THROWS_TS);
+  writeFileSync(dir.file("imports-missing-name.mjs"), 'import { train } from "./quadratic.mjs";\nexport default () => train();\n');
+  writeFileSync(dir.file("throws.mjs"), 'export default () => { throw new Error("objective failed"); };\n');
+  // TypeScript outside a "type": "module" package is CommonJS to Node: the case tsx's tsImport ran from a data: URL.
+  mkdirSync(dir.file("cjs"));
+  writeFileSync(dir.file("cjs/package.json"), '{ "name": "objectives" }\n');
+  writeFileSync(dir.file("cjs/throws.ts"), THROWS_TS);
+  writeFileSync(dir.file("cjs/broken.cjs"), "module.exports = (trial) => 1 +* 2;\n");
+  writeFileSync(dir.file("cjs/load-throws.ts"), 'const when: string = "as it loads";\nthrow new Error(`failed ${when}`);\n');
+  writeFileSync(dir.file("cjs/missing-import.ts"), 'import { train } from "./nope";\nexport default () => train();\n');
+  // An ES module importing a CommonJS TypeScript helper, which tsx still evaluates from a data: URL.
+  writeFileSync(dir.file("cjs/helper.ts"), "export const train = (lr: number): number => {\n  throw new Error(`diverged at lr ${lr}`);\n};\n");
+  writeFileSync(dir.file("cjs/uses-helper.mts"), 'import { train } from "./helper.ts";\nexport default (trial: { suggestFloat(n: string, l: number, h: number): number }) => train(trial.suggestFloat("lr", 0, 1));\n');
   writeFileSync(dir.file("bad-range.mjs"), 'export default (t) => t.suggestFloat("lr", 1, 0.1, { log: true });\n');
   writeFileSync(dir.file("nan.mjs"), 'export default (t) => (t.suggestFloat("x", 0, 1) > 2 ? 1 : NaN);\n');
 });
@@ -197,6 +220,25 @@ describe("scaletune CLI", () => {
     assert.deepEqual(trials.map((t) => t.params.n).sort(), [1, 2, 3, 4]);
   });
 
+  it("stores a throwing objective's stack pointing at the user's file and line, never at a data: URL", () => {
+    const cases = [
+      ["throws.ts", /^Error: objective failed at [\d.]+\n\s+at default \(\/.*\/throws\.ts:4:9\)$/m],
+      ["cjs/throws.ts", /^Error: objective failed at [\d.]+\n\s+at default \(\/.*\/cjs\/throws\.ts:4:9\)$/m],
+      ["throws.mjs", /^Error: objective failed\n\s+at default \(file:\/\/\/.*\/throws\.mjs:1:\d+\)$/m],
+      // tsx evaluates this helper from a data: URL; its frame can name the file, not the line.
+      ["cjs/uses-helper.mts", /^Error: diverged at lr [\d.]+\n\s+at train \(\/.*\/cjs\/helper\.ts\)\n\s+at default \(\/.*\/cjs\/uses-helper\.mts:2:\d+\)$/m],
+    ] as const;
+    for (const [file, stack] of cases) {
+      const study = file.replace(/\W/g, "-");
+      const run = cli(["run", file, "--study", study, "--storage", "sqlite:throws.db", "--trials", "1"], dir.path);
+      assert.equal(run.status, 0, run.stderr);
+      assert.doesNotMatch(run.stdout + run.stderr, /data:/);
+      const [trial] = JSON.parse(cli(["trials", "--study", study, "--storage", "sqlite:throws.db", "--json"], dir.path).stdout) as { failReason: string }[];
+      assert.doesNotMatch(trial!.failReason, /data:/, file);
+      assert.match(trial!.failReason, stack, file);
+    }
+  });
+
   it("stops cleanly on Ctrl-C and re-runs the interrupted trials on resume", async () => {
     const args = ["run", "slow.mjs", "--study", "sig", "--storage", "sqlite:sig.db", "--trials", "6", "--concurrency", "2"];
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir.path });
@@ -262,7 +304,20 @@ describe("scaletune CLI", () => {
   const badInputs: [string, string[], RegExp][] = [
     ["a missing objective file", ["run", "missing.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /objective file missing\.mjs does not exist/],
     ["a file without a default export", ["run", "no-default.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /has no default export function/],
-    ["a file with a syntax error", ["run", "broken.mjs", "--study", "x", "--storage", "sqlite:bad.db"], /cannot load objective file broken\.mjs/],
+    ["a file with a syntax error", ["run", "broken.mjs", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file broken\.mjs: SyntaxError at broken\.mjs:2: Unexpected end of input$/m],
+    ["a syntax error in an ES module", ["run", "broken-token.mjs", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file broken-token\.mjs: SyntaxError at broken-token\.mjs:2:30: Unexpected token '\*'$/m],
+    ["a syntax error in TypeScript", ["run", "broken.ts", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file broken\.ts: SyntaxError at broken\.ts:3:13: Unexpected ";"$/m],
+    ["a syntax error in a CommonJS file", ["run", "cjs/broken.cjs", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file cjs\/broken\.cjs: SyntaxError at cjs\/broken\.cjs:1:32: Unexpected token '\*'$/m],
+    ["an import of a name the module does not export", ["run", "imports-missing-name.mjs", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file imports-missing-name\.mjs: SyntaxError at imports-missing-name\.mjs:1:10: The requested module '\.\/quadratic\.mjs' does not provide an export named 'train'$/m],
+    ["a CommonJS TypeScript file that throws as it loads", ["run", "cjs/load-throws.ts", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file cjs\/load-throws\.ts: failed as it loads$/m],
+    ["a CommonJS TypeScript file importing a missing module", ["run", "cjs/missing-import.ts", "--study", "x", "--storage", "sqlite:bad.db"],
+      /^scaletune: error: cannot load objective file cjs\/missing-import\.ts: Cannot find module '\.\/nope'$/m],
     ["an unknown sampler", ["run", "quadratic.mjs", "--study", "x", "--sampler", "nope", "--storage", "sqlite:bad.db"], /unknown sampler "nope"; choose one of: auto, tpe, /],
     ["a bad storage URL", ["run", "quadratic.mjs", "--study", "x", "--storage", "redis://x"], /unrecognised storage URL "redis:\/\/x"; use sqlite:<path>/],
     ["a storage in a missing directory", ["studies", "--storage", "sqlite:/no/such/dir/x.db"], /no scaletune storage at \/no\/such\/dir\/x\.db/],
@@ -278,6 +333,9 @@ describe("scaletune CLI", () => {
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+      const lines = r.stderr.trim().split("\n").filter((line) => line !== "(run with --help for usage)");
+      assert.equal(lines.length, 1, "one line");
+      assert.doesNotMatch(r.stdout + r.stderr, /data:/, "no data: URL");
       const studies = cli(["studies", "--storage", "sqlite:bad.db", "--json"], dir.path);
       assert.equal(studies.status, 0, "stored studies are intact");
     });

@@ -27,11 +27,37 @@ function runsCsv(): string {
   return rows.join("\n");
 }
 
+/**
+ * An operator's sweep: learning rate and batch size around Step Law's optima at 12 scales, with a raw and a smoothed
+ * loss column and the batch size in a column named "bs".
+ */
+function sweepCsv(): string {
+  const eta = (N: number, D: number) => 1.79 * N ** -0.713 * D ** 0.307;
+  const batch = (D: number) => 0.58 * D ** 0.571;
+  const rows = ["N,D,lr,bs,loss,smooth loss"];
+  for (const N of [1e7, 3e7, 1e8, 3e8]) {
+    for (const D of [1e9, 4e9, 1.6e10]) {
+      for (let i = -3; i <= 3; i++) {
+        for (let j = -2; j <= 2; j++) {
+          const lr = eta(N, D) * 2 ** (i / 2 + 0.1);
+          const bs = Math.round(batch(D) * 2 ** (j / 2 + 0.1));
+          const loss = 3 * (1 + 0.05 * Math.log(lr / eta(N, D)) ** 2 + 0.02 * Math.log(bs / batch(D)) ** 2);
+          rows.push(`${N},${D},${lr},${bs},${loss},${loss * 1.001}`);
+        }
+      }
+    }
+  }
+  return rows.join("\n");
+}
+
 describe("scaletune scaling", () => {
   let dir: TempDir;
   before(() => {
     dir = tempDir("scaletune-scaling-");
     writeFileSync(join(dir.path, "runs.csv"), runsCsv());
+    writeFileSync(join(dir.path, "empty.csv"), "");
+    writeFileSync(join(dir.path, "blank.csv"), "\n  \n\n");
+    writeFileSync(join(dir.path, "sweep.csv"), sweepCsv());
   });
   after(() => dir.remove());
 
@@ -85,7 +111,8 @@ describe("scaletune scaling", () => {
     const text = cli([...args, "--bootstrap", "20"], dir.path);
     assert.match(text.stdout, /108 runs in 12 scale groups/);
     assert.match(text.stdout, /learningRate +[\d.]+ · N\^-0\.7130 · D\^0\.3070/);
-    const bad = cli(["scaling", "hparams", "tuning.csv", "--columns", "N=params,loss=val loss", "--target", "N=1e9"], dir.path);
+    writeFileSync(join(dir.path, "no-hparams.csv"), "params,val loss\n1e8,3\n");
+    const bad = cli(["scaling", "hparams", "no-hparams.csv", "--target", "N=1e9"], dir.path);
     assert.match(bad.stderr, /no hyperparameter column; name them with --columns lr=COLUMN/);
   });
 
@@ -150,8 +177,75 @@ describe("scaletune scaling", () => {
     assert.equal(r.stdout.trim(), "power,chinchilla,kaplan function", r.stderr);
   });
 
+  it("reads files with a byte-order mark (Excel's UTF-8 CSV, PowerShell's JSON)", () => {
+    const bom = "\uFEFF";
+    writeFileSync(join(dir.path, "bom.csv"), bom + runsCsv().replace('"Model Size"', "N"));
+    const fit = cli(["scaling", "fit", "bom.csv", "--columns", "C=Training FLOP,loss=final loss", "--json", "--out", "bom-fit.json"], dir.path);
+    assert.equal(fit.status, 0, fit.stderr);
+    assert.match(JSON.parse(fit.stdout).checklist[1].answer, /N: column "N"/);
+    writeFileSync(join(dir.path, "bom-fit.json"), bom + readFileSync(join(dir.path, "bom-fit.json"), "utf8"));
+    const optimal = cli(["scaling", "optimal", "--fit", "bom-fit.json", "--compute", "1e21"], dir.path);
+    assert.equal(optimal.status, 0, optimal.stderr);
+    writeFileSync(join(dir.path, "bom-shape.json"), bom + JSON.stringify({ layers: [{ name: "w", role: "hidden", fanIn: 128, fanOut: 128 }] }));
+    const mup = cli(["scaling", "mup", "--base", "bom-shape.json", "--target", "bom-shape.json"], dir.path);
+    assert.equal(mup.status, 0, mup.stderr);
+  });
+
+  it("says on stderr which columns it took by their names and which it ignored; --json stays JSON", () => {
+    const r = cli(["scaling", "hparams", "sweep.csv", "--columns", "loss=smooth loss", "--target", "N=1e9,D=1e11", "--bootstrap", "20", "--json"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'scaletune: note: columns taken by their names: N = "N", D = "D", lr = "lr", batch = "bs"; ignored: "loss" (map them with --columns)\n');
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out.laws).sort(), ["batchSize", "learningRate"]);
+    assert.ok(Math.abs(out.laws.batchSize.law.exponents.D - 0.571) < 0.02, JSON.stringify(out.laws.batchSize.law));
+    const fit = cli(["scaling", "fit", "runs.csv", "--json"], dir.path);
+    assert.equal(fit.status, 0, fit.stderr);
+    assert.equal(fit.stderr, 'scaletune: note: columns taken by their names: loss = "final loss", N = "Model Size", C = "Training FLOP" (map them with --columns)\n');
+    assert.equal(JSON.parse(fit.stdout).runs, 18);
+    const mapped = cli(["scaling", "fit", "runs.csv", "--columns", "N=Model Size,C=Training FLOP,loss=final loss", "--json"], dir.path);
+    assert.equal(mapped.stderr, "", "nothing guessed, nothing to say");
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ["two columns that could both be the loss", ["scaling", "hparams", "sweep.csv", "--target", "N=1e9,D=1e11"],
+      /^scaletune: error: 2 columns could be loss: "loss", "smooth loss"; say which with --columns, e\.g\. --columns "loss=smooth loss"$/m],
+    ["an empty runs file", ["scaling", "fit", "empty.csv"], /^scaletune: error: the runs file is empty$/m],
+    ["a runs file of blank lines", ["scaling", "hparams", "blank.csv", "--target", "N=1e9"], /^scaletune: error: the runs file is empty$/m],
+    ["a quantity mapped twice", ["scaling", "fit", "runs.csv", "--columns", "N=Model Size,N=Training FLOP,loss=final loss"], /^scaletune: error: N is mapped twice \(N=Model Size, N=Training FLOP\)/m],
+    ["a column mapped to two quantities", ["scaling", "fit", "runs.csv", "--columns", "N=Model Size,D=Model Size,loss=final loss"], /^scaletune: error: column "Model Size" is mapped to both N and D/m],
+    ["an unknown quantity in --predict", ["scaling", "fit", "runs.csv", "--predict", "foo=1"],
+      /^scaletune: error: --predict foo=1\.000e\+0: the chinchilla law reads N and D, not foo; e\.g\. --predict N=1e9,D=2e10$/m],
+    ["a --predict point short of a variable", ["scaling", "fit", "runs.csv", "--predict", "N=1e9"],
+      /^scaletune: error: --predict N=1\.000e\+9: the chinchilla law reads N and D, and D is missing; e\.g\. --predict N=1e9,D=2e10$/m],
+    ["a quantity given twice in --predict", ["scaling", "fit", "runs.csv", "--predict", "N=1e9,N=2e9,D=1e10"], /argument 'N=1e9,N=2e9,D=1e10' is invalid\. N is given twice/],
+    ["--out into a folder that does not exist", ["scaling", "fit", "runs.csv", "--out", "no-such-dir/fit.json"],
+      /^scaletune: error: --out no-such-dir\/fit\.json: folder no-such-dir does not exist; create it first$/m],
+    ["--report into a folder that does not exist", ["scaling", "fit", "runs.csv", "--report", "no/such/report.html"],
+      /^scaletune: error: --report no\/such\/report\.html: folder no\/such does not exist; create it first$/m],
+    ["--out naming a folder", ["scaling", "fit", "runs.csv", "--out", "."], /^scaletune: error: --out \.: is a folder; give a file name$/m],
+    ["an unknown quantity in --target", ["scaling", "hparams", "sweep.csv", "--columns", "loss=loss", "--target", "N=1e9,T=1e11"],
+      /^scaletune: error: --target N=1\.000e\+9,T=1\.000e\+11: unknown quantity T; give N, D and\/or C, e\.g\. --target N=1e9,D=2e10$/m],
+    ["a quantity given twice in --target", ["scaling", "hparams", "sweep.csv", "--columns", "loss=loss", "--target", "N=1e9,N=1e10"], /N is given twice/],
+    ["a non-number in an MLP shape", ["scaling", "mup", "--base", "mlp:width=abc", "--target", "mlp:inputs=64,width=512,layers=3,outputs=10"],
+      /^scaletune: error: --base mlp:width=abc: expected NAME=POSITIVE_NUMBER pairs, e\.g\. N=1e11,D=2e12; got "width=abc"$/m],
+    ["an unknown field in an MLP shape", ["scaling", "mup", "--base", "mlp:inputs=64,width=256,layers=3,outputs=10,heads=4", "--target", "mlp:inputs=64,width=512,layers=3,outputs=10"],
+      /^scaletune: error: --base mlp:inputs=64,width=256,layers=3,outputs=10,heads=4: unknown field heads; an MLP takes inputs, width, layers, outputs and blocks$/m],
+    ["a width repeated in coord-check", ["scaling", "coord-check", "--widths", "128,128"],
+      /argument '128,128' is invalid\. expected two or more different whole widths, comma-separated \(e\.g\. 128,256,512\)/],
+    ["a folder given as the runs file", ["scaling", "fit", "."], /^scaletune: error: runs file \. is a folder, not a file$/m],
+  ];
+  for (const [what, args, message] of badInputs) {
+    it(`reports ${what} in one clear line and exits non-zero`, () => {
+      const r = cli(args, dir.path);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+    });
+  }
+
   it("says what is wrong with the input, on one line, with a non-zero exit", () => {
-    const missing = cli(["scaling", "fit", "runs.csv"], dir.path);
+    writeFileSync(join(dir.path, "no-loss.csv"), "N,D,val\n1e8,1e9,3\n");
+    const missing = cli(["scaling", "fit", "no-loss.csv"], dir.path);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^scaletune: error: no loss column; name it with --columns loss=COLUMN/);
     const absent = cli(["scaling", "fit", "nope.csv"], dir.path);

@@ -24,7 +24,10 @@ interface CoordCheckCliOptions {
 
 function widthList(value: string): number[] {
   const widths = value.split(",").map((w) => Number(w.trim()));
-  if (widths.length < 2 || !widths.every((w) => Number.isInteger(w) && w >= 1)) throw new InvalidArgumentError("expected two or more whole widths, comma-separated (e.g. 128,256,512).");
+  // A slope against log width needs two different widths; a repeated one adds nothing.
+  if (new Set(widths).size !== widths.length || widths.length < 2 || !widths.every((w) => Number.isInteger(w) && w >= 1)) {
+    throw new InvalidArgumentError("expected two or more different whole widths, comma-separated (e.g. 128,256,512).");
+  }
   return widths;
 }
 

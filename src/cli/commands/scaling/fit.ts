@@ -3,6 +3,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
+import { ConfigError } from "../../../errors.js";
 import {
   LOSS_LAWS,
   allocationExponents,
@@ -25,7 +26,7 @@ import { fitChecklist } from "../../../scaling/checklist.js";
 import { fitReportHtml } from "../../../scaling/report-html.js";
 import { formatNumber, print, table } from "../../format.js";
 import { DEFAULT_STORAGE, integer, nonNegativeInt, positiveInt, positiveNumber } from "../../options.js";
-import { collect, describePoint, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
+import { checkOutputFile, collect, describePoint, noteGuessedColumns, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
 
 interface FitCliOptions {
   law: LawName;
@@ -46,6 +47,18 @@ interface FitCliOptions {
   report?: string;
 }
 
+const EXAMPLE_VALUES: Record<string, string> = { N: "1e9", D: "2e10", x: "1e21" };
+
+/** A --predict point gives exactly the law's variables: an unknown or missing one is a typo, not a point to skip. */
+function checkPredictPoint(law: LossLaw, point: Readonly<Record<string, number>>): void {
+  const reads = `the ${law.name} law reads ${law.variables.join(" and ")}`;
+  const fix = `e.g. --predict ${law.variables.map((v) => `${v}=${EXAMPLE_VALUES[v]}`).join(",")}`;
+  const unknown = Object.keys(point).filter((name) => !law.variables.includes(name));
+  if (unknown.length > 0) throw new ConfigError(`--predict ${describePoint(point)}: ${reads}, not ${unknown.join(", ")}; ${fix}`);
+  const missing = law.variables.filter((v) => point[v] === undefined);
+  if (missing.length > 0) throw new ConfigError(`--predict ${describePoint(point)}: ${reads}, and ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; ${fix}`);
+}
+
 /** Derived quantities with intervals: losses at the requested points, allocations at the requested budgets. */
 function derivedQuantities(law: LossLaw, options: FitCliOptions, rule: FlopRule): Record<string, Derived> {
   const derived: Record<string, Derived> = {};
@@ -62,8 +75,12 @@ function derivedQuantities(law: LossLaw, options: FitCliOptions, rule: FlopRule)
 async function fit(file: string | undefined, options: FitCliOptions & RunsOptions): Promise<void> {
   const law = LOSS_LAWS[options.law];
   const rule = userErrors(() => parseFlopRule(options.flops));
+  for (const point of options.predict) checkPredictPoint(law, point);
+  if (options.out) checkOutputFile("--out", options.out);
+  if (options.report) checkOutputFile("--report", options.report);
   const source = await runsSource(file, options);
   const runs = userErrors(() => readRuns(source, law, options.columns ? parseColumnSpec(options.columns) : {}, rule));
+  noteGuessedColumns(runs.columns);
   const fitOptions = {
     dropHighestLoss: options.dropHighestLoss,
     bestPerScale: options.bestPerScale,
@@ -139,7 +156,7 @@ export function registerFit(scaling: Command): void {
   scaling
     .command("fit")
     .description("fit a loss law to runs in a CSV file (Huber on log loss, L-BFGS from a grid of starts)")
-    .argument("[runs.csv]", "one run per row; name the columns with --columns (or use --study)")
+    .argument("[runs.csv]", "one run per row; columns found by their names or mapped with --columns (or use --study)")
     .option("--study <name>", "fit a stored study's complete trials instead (their sizes from trial.setScale, loss = value)")
     .option("--storage <url>", "storage of --study", DEFAULT_STORAGE)
     .addOption(new Option("--law <law>", "the law's form").choices(Object.keys(LOSS_LAWS)).default("chinchilla"))

@@ -2,6 +2,7 @@
  * @module `scaletune scaling hparams`: hyperparameter laws from tuning runs, predicted at a target scale.
  */
 import { type Command } from "commander";
+import { ConfigError } from "../../../errors.js";
 import {
   PUBLISHED_HYPERPARAMETER_LAWS,
   fitHyperparameterLaws,
@@ -10,7 +11,7 @@ import {
 } from "../../../scaling/index.js";
 import { formatNumber, print, table } from "../../format.js";
 import { DEFAULT_STORAGE, integer, positiveInt, positiveNumber } from "../../options.js";
-import { describePoint, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
+import { describePoint, noteGuessedColumns, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";
 
 interface HparamsCliOptions {
   target: Record<string, number>;
@@ -32,9 +33,19 @@ function publishedAtTarget(target: Readonly<Record<string, number>>): Record<str
   return out;
 }
 
+/** The target names the scale by N, D and/or C; any other name is a typo the laws would silently not read. */
+function checkTarget(target: Readonly<Record<string, number>>): void {
+  const unknown = Object.keys(target).filter((name) => !["N", "D", "C"].includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(`--target ${describePoint(target)}: unknown quantity ${unknown.join(", ")}; give N, D and/or C, e.g. --target N=1e9,D=2e10`);
+  }
+}
+
 async function hparams(file: string | undefined, options: HparamsCliOptions & RunsOptions): Promise<void> {
+  checkTarget(options.target);
   const source = await runsSource(file, options);
-  const { runs, definitions } = userErrors(() => readHyperparameterRuns(source, options.columns ? parseColumnSpec(options.columns) : {}));
+  const { runs, definitions, columns } = userErrors(() => readHyperparameterRuns(source, options.columns ? parseColumnSpec(options.columns) : {}));
+  noteGuessedColumns(columns);
   const result = userErrors(() =>
     fitHyperparameterLaws(runs, options.target, { tolerance: options.tolerance, resamples: options.bootstrap, seed: options.seed }),
   );

@@ -1,7 +1,7 @@
 /**
  * @module `scaletune scaling mup`: the per-layer parameterisation table between a base and a target model.
  */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { ConfigError } from "../../../errors.js";
 import {
   mlpShape,
@@ -23,12 +23,26 @@ interface MupCliOptions {
 }
 
 const LAYER_ROLES = ["input", "embedding", "hidden", "output", "bias", "norm"];
+const MLP_FIELDS = ["inputs", "width", "layers", "outputs", "blocks"];
+
+/** The fields of "mlp:inputs=64,width=256,…", each a known name with a positive number. */
+function mlpFields(spec: string, which: string): Record<string, number> {
+  let fields: Record<string, number>;
+  try {
+    fields = scalePoint(spec.slice(4));
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new ConfigError(`--${which} ${spec}: ${error.message}`);
+    throw error;
+  }
+  const unknown = Object.keys(fields).filter((name) => !MLP_FIELDS.includes(name));
+  if (unknown.length > 0) throw new ConfigError(`--${which} ${spec}: unknown field ${unknown.join(", ")}; an MLP takes inputs, width, layers, outputs and blocks`);
+  return fields;
+}
 
 /** A model shape: "mlp:inputs=64,width=256,layers=3,outputs=10[,blocks=4]" or a JSON file of { layers, depth }. */
 function modelShape(spec: string, which: string): ModelShape {
   if (spec.startsWith("mlp:")) {
-    const fields = userErrors(() => scalePoint(spec.slice(4)));
-    const { inputs, width, layers, outputs, blocks } = fields;
+    const { inputs, width, layers, outputs, blocks } = mlpFields(spec, which);
     if (inputs === undefined || width === undefined || layers === undefined || outputs === undefined) {
       throw new ConfigError(`--${which} ${spec}: an MLP needs inputs, width, layers and outputs, e.g. mlp:inputs=64,width=256,layers=3,outputs=10`);
     }

@@ -2,10 +2,11 @@
  * @module What the `scaletune scaling` commands share: reading runs (a CSV file or a study), parsing scale points,
  * and turning the scaling library's RangeErrors into the CLI's one-line errors.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../../errors.js";
-import { csvSource, studySource, type RunsSource } from "../../../scaling/index.js";
+import { csvSource, studySource, type ColumnsRead, type RunsSource } from "../../../scaling/index.js";
 import { loadStudy } from "../../../study/api.js";
 import { existingStorage } from "../../options.js";
 
@@ -21,6 +22,7 @@ export function scalePoint(text: string): Record<string, number> {
     const [name, raw] = part.split("=").map((s) => s.trim());
     const value = Number(raw);
     if (!name || raw === undefined || !(value > 0)) throw new InvalidArgumentError(`expected NAME=POSITIVE_NUMBER pairs, e.g. N=1e11,D=2e12; got "${part}"`);
+    if (name in point) throw new InvalidArgumentError(`${name} is given twice`);
     point[name] = value;
   }
   return point;
@@ -36,10 +38,27 @@ export function userErrors<T>(run: () => T): T {
   }
 }
 
-/** A file's text, or a one-line error naming what was missing. */
+/** Checked before any work is done: a report written into a missing folder should not cost the fit first. */
+export function checkOutputFile(option: string, path: string): void {
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new ConfigError(`${option} ${path}: folder ${folder} does not exist; create it first`);
+  if (!statSync(folder).isDirectory()) throw new ConfigError(`${option} ${path}: ${folder} is a file, not a folder`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${option} ${path}: is a folder; give a file name`);
+}
+
+/** A file's text without a byte-order mark (Excel and PowerShell write one), or a one-line error naming what was wrong. */
 export function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new ConfigError(`${what} ${path} does not exist`);
-  return readFileSync(path, "utf8");
+  if (statSync(path).isDirectory()) throw new ConfigError(`${what} ${path} is a folder, not a file`);
+  return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+}
+
+/** Columns taken by their names, on stderr (stdout stays the report, --json stays JSON): a wrong guess is seen, not fitted. */
+export function noteGuessedColumns({ guessed, ignored }: ColumnsRead): void {
+  const taken = Object.entries(guessed);
+  if (taken.length === 0) return;
+  const left = ignored.length === 0 ? "" : `; ignored: ${ignored.map((c) => `"${c}"`).join(", ")}`;
+  process.stderr.write(`scaletune: note: columns taken by their names: ${taken.map(([q, c]) => `${q} = "${c}"`).join(", ")}${left} (map them with --columns)\n`);
 }
 
 export function describePoint(point: Readonly<Record<string, number>>): string {
