@@ -3,9 +3,12 @@
  */
 import { createStudy, RandomSampler, type Trial } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
-import { median, printRows, quantile, type BenchRow } from "./common.js";
+import { median, printRows, quantile, type BenchRow, type Size } from "./common.js";
 
-const ASKS = 300;
+const SIZES = {
+  full: { histories: [1_000, 10_000], asks: 300 },
+  quick: { histories: [100, 1_000], asks: 30 },
+} satisfies Record<Size, unknown>;
 
 function tenParams(trial: Trial): number {
   let s = 0;
@@ -13,17 +16,18 @@ function tenParams(trial: Trial): number {
   return s;
 }
 
-export async function askLatency(): Promise<BenchRow[]> {
+export async function askLatency(size: Size): Promise<BenchRow[]> {
+  const { histories, asks } = SIZES[size];
   const rows: BenchRow[] = [];
   const dir = tempDir("scaletune-bench-");
-  for (const history of [1_000, 10_000]) {
+  for (const history of histories) {
     for (const kind of ["memory", "sqlite"] as const) {
       const storage = kind === "memory" ? undefined : `sqlite:${dir.file(`ask-${history}.db`)}`;
       const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 1 }) });
       await study.optimize(tenParams, { nTrials: history });
       const askMs: number[] = [];
       const totalMs: number[] = [];
-      for (let i = 0; i < ASKS; i++) {
+      for (let i = 0; i < asks; i++) {
         const t0 = performance.now();
         const trial = await study.ask();
         const value = tenParams(trial);

@@ -8,11 +8,13 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createStudy, RandomSampler } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
-import { printRows, trivialObjective, type BenchRow } from "./common.js";
+import { printRows, trivialObjective, type BenchRow, type Size } from "./common.js";
 
 const BIN = fileURLToPath(new URL("../bin/scaletune.js", import.meta.url));
-const LARGE = 50_000;
-const ADDED = 2_000;
+const SIZES = {
+  full: { large: 50_000, added: 2_000 },
+  quick: { large: 1_000, added: 100 },
+} satisfies Record<Size, unknown>;
 
 const OBJECTIVE = `export default (t) => t.suggestFloat("x", -5, 5) ** 2 + t.suggestFloat("y", -5, 5) ** 2;\n`;
 
@@ -26,7 +28,8 @@ function timeCommand(args: readonly string[], cwd: string): { seconds: number; r
   return { seconds, rssMb: rssKb / 1024, stdoutBytes: Buffer.byteLength(r.stdout) };
 }
 
-export async function cliGrowth(): Promise<BenchRow[]> {
+export async function cliGrowth(size: Size): Promise<BenchRow[]> {
+  const { large: LARGE, added: ADDED } = SIZES[size];
   const dir = tempDir("scaletune-growth-");
   writeFileSync(dir.file("objective.mjs"), OBJECTIVE);
   const storage = `sqlite:${dir.file("growth.db")}`;

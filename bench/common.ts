@@ -3,6 +3,12 @@
  */
 import type { Trial } from "../src/index.js";
 
+/**
+ * How big a benchmark runs: `full` measures; `quick` (`npm run bench -- --quick …`) runs the same code on a small
+ * history in seconds, to check that a benchmark works, not to measure it.
+ */
+export type Size = "full" | "quick";
+
 /** Two floats and a sum: the cheapest objective, so that what is measured is scaletune itself. */
 export function trivialObjective(trial: Trial): number {
   return trial.suggestFloat("x", -5, 5) ** 2 + trial.suggestFloat("y", -5, 5) ** 2;

@@ -9,11 +9,14 @@
 import { demoSplit, digitsObjective, suggestMlpConfig } from "../src/demo/digits-objective.js";
 import { initBackend, trainMlp } from "../src/demo/mlp-trainer.js";
 import { FixedTrial, TPESampler, createStudy, prunerFromSpec } from "../src/index.js";
-import { median, printRows, type BenchRow } from "./common.js";
+import { median, printRows, type BenchRow, type Size } from "./common.js";
 
-const EPOCH_BUDGET = 400;
-const MARKS = [100, 200, 400];
-const SEEDS = [0, 1, 2, 3, 4];
+/** `quick`: two full trainings' worth of epochs, one seed. */
+const SIZES = {
+  full: { epochBudget: 400, marks: [100, 200, 400], seeds: [0, 1, 2, 3, 4] },
+  quick: { epochBudget: 40, marks: [20, 40], seeds: [0] },
+} satisfies Record<Size, unknown>;
+type Setup = (typeof SIZES)[Size];
 const PRUNERS = ["none", "median", "hyperband:minResource=1,maxResource=20,reductionFactor=3", "learning-curve"];
 
 interface RunOutcome {
@@ -24,7 +27,7 @@ interface RunOutcome {
   readonly seconds: number;
 }
 
-async function run(pruner: string, seed: number): Promise<RunOutcome> {
+async function run({ epochBudget, marks }: Setup, pruner: string, seed: number): Promise<RunOutcome> {
   const started = performance.now();
   // A fixed name: Hyperband draws brackets from it, so a run is reproducible.
   const study = await createStudy({
@@ -36,14 +39,14 @@ async function run(pruner: string, seed: number): Promise<RunOutcome> {
   });
   const progress: [epochs: number, best: number][] = [];
   let epochs = 0;
-  while (epochs < EPOCH_BUDGET) {
+  while (epochs < epochBudget) {
     await study.optimize(digitsObjective, { nTrials: 1 });
     const trial = study.trials().at(-1)!;
     epochs += trial.intermediateValues.size;
     const complete = study.trials({ states: ["complete"] });
     progress.push([epochs, complete.length ? Math.max(...complete.map((t) => t.value!)) : NaN]);
   }
-  const bestAt = MARKS.map((mark) => progress.filter(([spent]) => spent <= mark).at(-1)?.[1] ?? NaN);
+  const bestAt = marks.map((mark) => progress.filter(([spent]) => spent <= mark).at(-1)?.[1] ?? NaN);
   const split = demoSplit();
   const retrained = await trainMlp(suggestMlpConfig(new FixedTrial(study.bestTrial.params)), split);
   const testAccuracy = retrained.model.accuracy(split.test);
@@ -58,17 +61,19 @@ async function run(pruner: string, seed: number): Promise<RunOutcome> {
   };
 }
 
-export async function demoPruning(): Promise<BenchRow[]> {
+export async function demoPruning(size: Size): Promise<BenchRow[]> {
+  const setup = SIZES[size];
+  const { epochBudget, marks, seeds } = setup;
   await initBackend();
   const started = performance.now();
   const rows: BenchRow[] = [];
   for (const pruner of PRUNERS) {
     const outcomes: RunOutcome[] = [];
-    for (const seed of SEEDS) outcomes.push(await run(pruner, seed));
+    for (const seed of seeds) outcomes.push(await run(setup, pruner, seed));
     const percent = (values: number[]) => `${(100 * median(values)).toFixed(2)} %`;
     rows.push({
       pruner,
-      ...Object.fromEntries(MARKS.map((mark, i) => [`best val. acc. @${mark} ep`, percent(outcomes.map((o) => o.bestAt[i]!))])),
+      ...Object.fromEntries(marks.map((mark, i) => [`best val. acc. @${mark} ep`, percent(outcomes.map((o) => o.bestAt[i]!))])),
       "test acc. of the final best": percent(outcomes.map((o) => o.testAccuracy)),
       "trials run": median(outcomes.map((o) => o.trials)),
       "% pruned": (100 * median(outcomes.map((o) => o.pruned / o.trials))).toFixed(0),
@@ -76,7 +81,7 @@ export async function demoPruning(): Promise<BenchRow[]> {
     });
   }
   printRows(
-    `Pruning the demo's MLP (digits, 20 epochs, TPE), ${EPOCH_BUDGET} epochs per run, median over seeds ${SEEDS.join(", ")} ` +
+    `Pruning the demo's MLP (digits, 20 epochs, TPE), ${epochBudget} epochs per run, median over seeds ${seeds.join(", ")} ` +
       `(${((performance.now() - started) / 60_000).toFixed(1)} min)`,
     rows,
   );

@@ -4,7 +4,12 @@
 import { spawnSync } from "node:child_process";
 import { createStudy, RandomSampler, type Trial } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
-import { median, printRows, type BenchRow } from "./common.js";
+import { median, printRows, type BenchRow, type Size } from "./common.js";
+
+const SIZES = {
+  full: { trials: 10_000, loads: 5 },
+  quick: { trials: 200, loads: 2 },
+} satisfies Record<Size, unknown>;
 
 function objective(trial: Trial): number {
   const x = trial.suggestFloat("lr", 1e-5, 1, { log: true });
@@ -23,15 +28,16 @@ const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ ms, trials: study.trials().length }));
 `;
 
-export async function loadStudyTime(): Promise<BenchRow[]> {
+export async function loadStudyTime(size: Size): Promise<BenchRow[]> {
+  const { trials: history, loads } = SIZES[size];
   const dir = tempDir("scaletune-bench-");
   const storage = `sqlite:${dir.file("load.db")}`;
   const study = await createStudy({ name: "load", storage, sampler: new RandomSampler({ seed: 1 }) });
-  await study.optimize(objective, { nTrials: 10_000 });
+  await study.optimize(objective, { nTrials: history });
   await study.close();
   const runs: number[] = [];
   let trials = 0;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < loads; i++) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", LOADER, storage], { encoding: "utf8" });
     const parsed = JSON.parse(r.stdout) as { ms: number; trials: number };
     runs.push(parsed.ms);

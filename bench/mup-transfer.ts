@@ -12,77 +12,92 @@ import { demoSplit } from "../src/demo/digits-objective.js";
 import { mlpParameterization } from "../src/demo/mlp-parameterization.js";
 import { trainMlp, type MlpConfig } from "../src/demo/mlp-trainer.js";
 import { fitHyperparameterLaws, type HyperparameterRun } from "../src/scaling/index.js";
-import { printRows, type BenchRow } from "./common.js";
+import { printRows, type BenchRow, type Size } from "./common.js";
 
-const TUNED = [32, 64, 128, 256];
-const TARGET = 512;
-const BASE = TUNED[0]!;
-const LEARNING_RATES = Array.from({ length: 21 }, (_, i) => 2 ** (-12 + i / 2));
-const SEEDS = [0, 1, 2];
+/** `quick` keeps three tuned widths (the fewest a law in N can be fitted to), a coarse grid, one seed and epoch. */
+const SIZES = {
+  full: { tuned: [32, 64, 128, 256], target: 512, octavesPerLr: 0.5, grid: "half-powers of two", seeds: [0, 1, 2], epochs: 10 },
+  quick: { tuned: [32, 64, 128], target: 256, octavesPerLr: 2, grid: "powers of four", seeds: [0], epochs: 1 },
+} satisfies Record<Size, unknown>;
+type Setup = (typeof SIZES)[Size];
+const LOWEST_LR_LOG2 = -12;
+const HIGHEST_LR_LOG2 = -2;
 const TOLERANCE = 0.02;
 
-async function trainingLoss(parameterization: "SP" | "muP", width: number, learningRate: number): Promise<number> {
+function learningRates(setup: Setup): number[] {
+  const n = (HIGHEST_LR_LOG2 - LOWEST_LR_LOG2) / setup.octavesPerLr + 1;
+  return Array.from({ length: n }, (_, i) => 2 ** (LOWEST_LR_LOG2 + i * setup.octavesPerLr));
+}
+
+async function trainingLoss(setup: Setup, parameterization: "SP" | "muP", width: number, learningRate: number): Promise<number> {
   const split = demoSplit();
   let total = 0;
-  for (const seed of SEEDS) {
-    const config: MlpConfig = { hiddenWidth: width, depth: 2, learningRate, batchSize: 64, weightDecay: 0, optimizer: "adam", epochs: 10, seed };
-    const result = await trainMlp({ ...config, parameterization: mlpParameterization(parameterization, config, BASE, split.train) }, split);
+  for (const seed of setup.seeds) {
+    const config: MlpConfig = {
+      hiddenWidth: width, depth: 2, learningRate, batchSize: 64, weightDecay: 0, optimizer: "adam", epochs: setup.epochs, seed,
+    };
+    const result = await trainMlp({ ...config, parameterization: mlpParameterization(parameterization, config, setup.tuned[0]!, split.train) }, split);
     result.model.dispose();
     total += result.trainLoss;
   }
-  return total / SEEDS.length;
+  return total / setup.seeds.length;
 }
 
-/** Validation loss at every learning rate of the grid. */
-async function sweep(parameterization: "SP" | "muP", width: number): Promise<number[]> {
+/** Training loss at every learning rate of the grid. */
+async function sweep(setup: Setup, parameterization: "SP" | "muP", width: number): Promise<number[]> {
   const losses: number[] = [];
-  for (const lr of LEARNING_RATES) losses.push(await trainingLoss(parameterization, width, lr));
+  for (const lr of learningRates(setup)) losses.push(await trainingLoss(setup, parameterization, width, lr));
   return losses;
 }
 
-function best(losses: readonly number[]): { learningRate: number; loss: number } {
+function best(setup: Setup, losses: readonly number[]): { learningRate: number; loss: number } {
   const i = losses.indexOf(Math.min(...losses));
-  return { learningRate: LEARNING_RATES[i]!, loss: losses[i]! };
+  return { learningRate: learningRates(setup)[i]!, loss: losses[i]! };
 }
 
 /** Loss at `lr` by linear interpolation in log learning rate along the measured grid. */
-function lossAt(losses: readonly number[], lr: number): number {
-  const position = (Math.log2(lr) + 12) * 2;
+function lossAt(setup: Setup, losses: readonly number[], lr: number): number {
+  const position = (Math.log2(lr) - LOWEST_LR_LOG2) / setup.octavesPerLr;
   const i = Math.max(0, Math.min(losses.length - 2, Math.floor(position)));
   const t = Math.max(0, Math.min(1, position - i));
   return losses[i]! * (1 - t) + losses[i + 1]! * t;
 }
 
-export async function mupTransfer(): Promise<BenchRow[]> {
+export async function mupTransfer(size: Size): Promise<BenchRow[]> {
+  const setup = SIZES[size];
+  const { tuned, target: targetWidth } = setup;
+  const lrs = learningRates(setup);
   const started = performance.now();
   const rows: BenchRow[] = [];
   for (const parameterization of ["SP", "muP"] as const) {
     const runs: HyperparameterRun[] = [];
     const bestByWidth: string[] = [];
-    for (const width of TUNED) {
-      const losses = await sweep(parameterization, width);
-      losses.forEach((loss, i) => runs.push({ scale: { N: width }, hyperparameters: { learningRate: LEARNING_RATES[i]! }, loss }));
-      const b = best(losses);
+    for (const width of tuned) {
+      const losses = await sweep(setup, parameterization, width);
+      losses.forEach((loss, i) => runs.push({ scale: { N: width }, hyperparameters: { learningRate: lrs[i]! }, loss }));
+      const b = best(setup, losses);
       bestByWidth.push(`${width}: ${b.learningRate.toExponential(2)}`);
     }
-    const laws = fitHyperparameterLaws(runs, { N: TARGET }, { tolerance: TOLERANCE, resamples: 200, seed: 0 });
+    const laws = fitHyperparameterLaws(runs, { N: targetWidth }, { tolerance: TOLERANCE, resamples: 200, seed: 0 });
     const eta = laws.laws.learningRate!;
-    const target = await sweep(parameterization, TARGET);
-    const truth = best(target);
-    const predictedLoss = lossAt(target, eta.atTarget.estimate);
-    const baseOptimum = best(runs.slice(0, LEARNING_RATES.length).map((r) => r.loss)).learningRate;
+    const target = await sweep(setup, parameterization, targetWidth);
+    const truth = best(setup, target);
+    const predictedLoss = lossAt(setup, target, eta.atTarget.estimate);
+    const baseOptimum = best(setup, runs.slice(0, lrs.length).map((r) => r.loss)).learningRate;
     rows.push({
       parameterization,
       "best lr by tuned width": bestByWidth.join(", "),
       "law (N = width)": `lr* ∝ width^${eta.law.exponents.N!.toFixed(2)} [${eta.exponents.N!.lower.toFixed(2)}, ${eta.exponents.N!.upper.toFixed(2)}]`,
-      [`predicted lr* at ${TARGET}`]: `${eta.atTarget.estimate.toExponential(2)} [${eta.atTarget.lower.toExponential(2)}, ${eta.atTarget.upper.toExponential(2)}]`,
-      [`measured best lr at ${TARGET}`]: truth.learningRate.toExponential(2),
+      [`predicted lr* at ${targetWidth}`]: `${eta.atTarget.estimate.toExponential(2)} [${eta.atTarget.lower.toExponential(2)}, ${eta.atTarget.upper.toExponential(2)}]`,
+      [`measured best lr at ${targetWidth}`]: truth.learningRate.toExponential(2),
       "loss at predicted lr / best loss": `${predictedLoss.toFixed(4)} / ${truth.loss.toFixed(4)}`,
-      [`loss at width ${BASE}'s best lr, used unchanged`]: lossAt(target, baseOptimum).toFixed(4),
+      [`loss at width ${tuned[0]}'s best lr, used unchanged`]: lossAt(setup, target, baseOptimum).toFixed(4),
     });
   }
-  printRows(`Learning-rate transfer on the demo MLP: tuned at widths ${TUNED.join(", ")}, predicted at ${TARGET}`, rows);
-  console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s; Adam, depth 2, 10 epochs, last epoch's training cross-entropy over ${SEEDS.length} seeds, ` +
-    `learning rates 2^-12…2^-2 in half-powers of two, near-optimal band ${TOLERANCE * 100} %, intervals: 95 % bootstrap over widths.`);
+  printRows(`Learning-rate transfer on the demo MLP: tuned at widths ${tuned.join(", ")}, predicted at ${targetWidth}`, rows);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s; Adam, depth 2, ${plural(setup.epochs, "epoch")}, last epoch's training ` +
+    `cross-entropy over ${plural(setup.seeds.length, "seed")}, learning rates 2^${LOWEST_LR_LOG2}…2^${HIGHEST_LR_LOG2} in ${setup.grid}, ` +
+    `near-optimal band ${TOLERANCE * 100} %, intervals: 95 % bootstrap over widths.`);
   return rows;
 }

@@ -8,12 +8,12 @@
  */
 import { createStudy, loadStudy, MemoryStorage, NopPruner, RandomSampler, prunerFromSpec, type Trial } from "../src/index.js";
 import { Rng } from "../src/math/random.js";
-import { median, printRows, quantile, type BenchRow } from "./common.js";
+import { median, printRows, quantile, type BenchRow, type Size } from "./common.js";
 
-const HISTORY = 1_000;
-const STEPS = 100;
-const TIMED_TRIALS = 20;
-const WARM_UP_TRIALS = 3;
+const SIZES = {
+  full: { history: 1_000, steps: 100, timedTrials: 20, warmUpTrials: 3 },
+  quick: { history: 50, steps: 20, timedTrials: 4, warmUpTrials: 1 },
+} satisfies Record<Size, unknown>;
 const TARGET_MS = 1;
 const PRUNERS = [
   "median",
@@ -26,12 +26,12 @@ const PRUNERS = [
 ];
 
 /** Reports a saturating curve whose asymptote and rate depend on the trial's two parameters. */
-function reportCurve(trial: Trial, onStep: () => boolean): number {
+function reportCurve(trial: Trial, steps: number, onStep: () => boolean): number {
   const asymptote = trial.suggestFloat("asymptote", 0.05, 0.6);
   const rate = trial.suggestFloat("rate", 0.01, 1, { log: true });
   const rng = new Rng(trial.number);
   let value = 1;
-  for (let step = 1; step <= STEPS; step++) {
+  for (let step = 1; step <= steps; step++) {
     value = asymptote + (1 - asymptote) * Math.exp(-rate * step) + 0.003 * rng.normal();
     trial.report(value, step);
     if (onStep()) break;
@@ -39,20 +39,21 @@ function reportCurve(trial: Trial, onStep: () => boolean): number {
   return value;
 }
 
-export async function prunerOverhead(): Promise<BenchRow[]> {
+export async function prunerOverhead(size: Size): Promise<BenchRow[]> {
+  const { history, steps, timedTrials, warmUpTrials } = SIZES[size];
   const storage = new MemoryStorage();
   const filled = await createStudy({ name: "bench", storage, sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner() });
-  await filled.optimize((trial) => reportCurve(trial, () => false), { nTrials: HISTORY });
+  await filled.optimize((trial) => reportCurve(trial, steps, () => false), { nTrials: history });
   const rows: BenchRow[] = [];
   for (const spec of PRUNERS) {
     const study = await loadStudy({ name: "bench", storage, sampler: new RandomSampler({ seed: 2 }), pruner: prunerFromSpec(spec), warn: () => {} });
     const times: number[] = [];
     let pruned = 0;
-    for (let i = 0; i < WARM_UP_TRIALS + TIMED_TRIALS; i++) {
-      const timed = i >= WARM_UP_TRIALS;
+    for (let i = 0; i < warmUpTrials + timedTrials; i++) {
+      const timed = i >= warmUpTrials;
       const trial = await study.ask();
       let stopped = false;
-      const value = reportCurve(trial, () => {
+      const value = reportCurve(trial, steps, () => {
         const t0 = performance.now();
         stopped = trial.shouldPrune();
         if (timed) times.push(performance.now() - t0);
@@ -64,13 +65,13 @@ export async function prunerOverhead(): Promise<BenchRow[]> {
     rows.push({
       pruner: spec,
       decisions: times.length,
-      "trials pruned": `${pruned} / ${TIMED_TRIALS}`,
+      "trials pruned": `${pruned} / ${timedTrials}`,
       "median ms": median(times).toFixed(4),
       "p99 ms": quantile(times, 0.99).toFixed(4),
       "max ms": Math.max(...times).toFixed(3),
       "target ms": TARGET_MS,
     });
   }
-  printRows(`shouldPrune() after a report, ${HISTORY} finished trials × ${STEPS} steps in memory`, rows);
+  printRows(`shouldPrune() after a report, ${history} finished trials × ${steps} steps in memory`, rows);
   return rows;
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, samplers, pruners, mup-transfer, demo-pruning (the last two are not in the default
- * set: they train hundreds of networks).
+ * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
+ * Names: ask, throughput, load, cli-growth, samplers, pruners, mup-transfer, demo-pruning (the last two are not in
+ * the default set: they train hundreds of networks). `--quick` runs each at a small size, in seconds: a check, not a
+ * measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
@@ -11,8 +12,9 @@ import { mupTransfer } from "./mup-transfer.js";
 import { prunerOverhead } from "./pruner-overhead.js";
 import { samplerOverhead } from "./sampler-overhead.js";
 import { throughput } from "./throughput.js";
+import type { Size } from "./common.js";
 
-const BENCHES: Record<string, () => Promise<unknown>> = {
+const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   ask: askLatency,
   throughput,
   load: loadStudyTime,
@@ -24,12 +26,14 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
 };
 /** Run by name only. */
 const ON_REQUEST = new Set(["mup-transfer", "demo-pruning"]);
-const names = process.argv.slice(2);
+const args = process.argv.slice(2);
+const size: Size = args.includes("--quick") ? "quick" : "full";
+const names = args.filter((a) => a !== "--quick");
 for (const name of names.length ? names : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n))) {
   const bench = BENCHES[name];
   if (!bench) {
     console.error(`unknown benchmark "${name}"; choose from: ${Object.keys(BENCHES).join(", ")}`);
     process.exit(2);
   }
-  await bench();
+  await bench(size);
 }

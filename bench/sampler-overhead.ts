@@ -7,7 +7,7 @@
  * the anchor's; our times are also shown at the anchor machine's speed (ours × that ratio).
  */
 import { createStudy, loadStudy, MemoryStorage, RandomSampler, samplerByName, type Trial } from "../src/index.js";
-import { median, printRows, quantile, type BenchRow } from "./common.js";
+import { median, printRows, quantile, type BenchRow, type Size } from "./common.js";
 import { optunaAskTimes, type OptunaCase } from "./optuna-overhead.js";
 
 interface OverheadCase {
@@ -32,6 +32,8 @@ const CASES: readonly OverheadCase[] = [
 ];
 /** Optuna's asks per case, as in the anchor (k = 20). */
 const OPTUNA_ASKS = 20;
+/** `quick`: a tenth of each history and at most 5 asks, Optuna's included. */
+const QUICK_ASKS = 5;
 
 function rosenbrock10(trial: Trial): number {
   const x = Array.from({ length: 10 }, (_, i) => trial.suggestFloat(`x${i}`, -5, 10));
@@ -40,17 +42,19 @@ function rosenbrock10(trial: Trial): number {
   return s;
 }
 
-export async function samplerOverhead(): Promise<BenchRow[]> {
+export async function samplerOverhead(size: Size): Promise<BenchRow[]> {
+  const cases = size === "full" ? CASES : CASES.map((c) => ({ ...c, history: c.history / 10, asks: Math.min(c.asks, QUICK_ASKS) }));
+  const optunaAsks = size === "full" ? OPTUNA_ASKS : QUICK_ASKS;
   const ours = new Map<OverheadCase, number[]>();
-  for (const c of CASES) ours.set(c, await askTimes(c));
-  const compared = CASES.filter((c) => c.optuna);
-  const optuna = optunaAskTimes(compared.map((c) => ({ sampler: c.optuna!.sampler, history: c.history, asks: OPTUNA_ASKS })));
+  for (const c of cases) ours.set(c, await askTimes(c));
+  const compared = cases.filter((c) => c.optuna);
+  const optuna = optunaAskTimes(compared.map((c) => ({ sampler: c.optuna!.sampler, history: c.history, asks: optunaAsks })));
   const optunaHere = new Map<OverheadCase, number>();
   if ("medianMs" in optuna) compared.forEach((c, i) => optunaHere.set(c, optuna.medianMs[i]!));
   // This machine's speed relative to the anchor's (below 1: slower), by Optuna's own times.
   const speed = optunaHere.size > 0 ? median(compared.map((c) => c.optuna!.anchorMs / optunaHere.get(c)!)) : null;
 
-  const rows = CASES.map((c): BenchRow => {
+  const rows = cases.map((c): BenchRow => {
     const times = ours.get(c)!;
     const here = optunaHere.get(c);
     return {

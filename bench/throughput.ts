@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createStudy, loadStudy } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
-import { printRows, type BenchRow } from "./common.js";
+import { printRows, type BenchRow, type Size } from "./common.js";
 
 const WORKER = fileURLToPath(new URL("./throughput-worker.ts", import.meta.url));
 
@@ -19,11 +19,11 @@ function runWorker(args: readonly string[]): Promise<number> {
   });
 }
 
-async function measure(kind: "memory" | "sqlite", processes: number, trialsPerProcess: number, file: string): Promise<BenchRow> {
+async function measure(kind: "memory" | "sqlite", processes: number, trialsPerProcess: number, file: string, startDelayMs: number): Promise<BenchRow> {
   const storage = kind === "memory" ? "memory:" : `sqlite:${file}`;
   if (kind === "sqlite") await (await createStudy({ name: "bench", storage })).close();
   // Every process starts at the same moment, after its start-up (module loading) is done.
-  const startAt = Date.now() + 1500;
+  const startAt = Date.now() + startDelayMs;
   const times = await Promise.all(
     Array.from({ length: processes }, (_, i) => runWorker([storage, "bench", String(trialsPerProcess), String(startAt), String(i)])),
   );
@@ -50,13 +50,21 @@ async function measure(kind: "memory" | "sqlite", processes: number, trialsPerPr
   };
 }
 
-export async function throughput(): Promise<BenchRow[]> {
+/** Trials per process alone and per process of several (memory, then SQLite), how many, and how long they get to load. */
+const SIZES = {
+  full: { alone: [50_000, 10_000], together: [20_000, 5_000], processes: 4, startDelayMs: 1500 },
+  // Not a measurement: two processes still share one SQLite file, and each starts as soon as it is loaded.
+  quick: { alone: [500, 100], together: [200, 50], processes: 2, startDelayMs: 0 },
+} satisfies Record<Size, unknown>;
+
+export async function throughput(size: Size): Promise<BenchRow[]> {
+  const { alone: [memory1, sqlite1], together: [memoryN, sqliteN], processes, startDelayMs } = SIZES[size];
   const dir = tempDir("scaletune-bench-");
   const rows = [
-    await measure("memory", 1, 50_000, ""),
-    await measure("memory", 4, 20_000, ""),
-    await measure("sqlite", 1, 10_000, dir.file("t1.db")),
-    await measure("sqlite", 4, 5_000, dir.file("t4.db")),
+    await measure("memory", 1, memory1!, "", startDelayMs),
+    await measure("memory", processes, memoryN!, "", startDelayMs),
+    await measure("sqlite", 1, sqlite1!, dir.file("t1.db"), startDelayMs),
+    await measure("sqlite", processes, sqliteN!, dir.file("t4.db"), startDelayMs),
   ];
   dir.remove();
   printRows("Throughput, trivial 2-parameter objective, RandomSampler", rows);

@@ -23,6 +23,13 @@ describe("scaletune bench flags for the multi-fidelity YAHPO problems", () => {
     await fails([...mf, "--vs-optuna"], /^--vs-optuna does not apply to the multi-fidelity YAHPO problems: the paper's Optuna \(TPE \+ median pruning\) is one of its published optimizers/);
   });
 
+  it("takes a fraction of the protocol's budget, for them only", async () => {
+    await fails(["--problem", "yahpo-mf", "--budget-fraction", "0"], /expected a fraction in \(0, 1\], e\.g\. 0\.05/);
+    await fails(["--problem", "yahpo-mf", "--budget-fraction", "1.5"], /expected a fraction in \(0, 1\]/);
+    await fails(["--problem", "branin", "--budget-fraction", "0.5"], /^--budget-fraction does not apply to these problems: they run a number of trials; use --trials$/);
+    await fails(["--problem", "curves:crossing", "--budget-fraction", "0.5"], /^--budget-fraction does not apply to curve problems: use --epoch-budget <epochs>$/);
+  });
+
   it("refuses mixing them with other problems", async () => {
     await fails(["--problem", "yahpo-mf:lcbench:167168,branin"], /^multi-fidelity YAHPO problems \(yahpo-mf:lcbench:167168\) spend the YAHPO protocol's fidelity budget, unlike the others; run them in separate invocations$/);
     await fails(["--problem", "yahpo-mf", "--problem", "curves:crossing"], /run them in separate invocations/);

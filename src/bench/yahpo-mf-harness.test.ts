@@ -62,6 +62,14 @@ describe("multi-fidelity YAHPO benchmark harness", () => {
     assert.match(text, /^\| published Bad \|  \| 30 \| 2 \| 2 \| 2 \| 2 \|/m);
   });
 
+  it("spends the given fraction of the protocol's budget", { skip }, async () => {
+    const report = await runYahpoMfBench({ ...base, seeds: 1, budgetFraction: 0.05 });
+    const [problem] = report.problems;
+    assert.ok(Math.abs(problem!.budget - 327.2) < 1e-9, "5 % of 6544 epochs");
+    // Random search at full fidelity: 6 whole trials of 52 epochs fit in 327.2 (the 7th is cut).
+    assert.deepEqual(problem!.runs.map((r) => [r.spent, r.trials]), [[312, 7]]);
+  });
+
   it("shows no ranks, and says why, without the published file", { skip }, async () => {
     const report = await runYahpoMfBench({ ...base, seeds: 1, publishedPath: dir.file("absent.json") });
     assert.equal(report.ranks, null);

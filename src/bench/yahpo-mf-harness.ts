@@ -47,6 +47,8 @@ export interface YahpoMfBenchOptions {
   readonly pruners: readonly string[] | null;
   /** Runs use seeds 0 … seeds − 1. */
   readonly seeds: number;
+  /** The fraction of each problem's protocol budget a run spends (1): less is a quick check, not the paper's protocol. */
+  readonly budgetFraction?: number;
   readonly parallel: number;
   /** The paper's published results (default: the shared file). */
   readonly publishedPath?: string;
@@ -88,12 +90,14 @@ export async function runYahpoMfBench(options: YahpoMfBenchOptions): Promise<Yah
   const methods = new Map(problems.map((p) => [p.name, chosen ?? defaultMethods(p.ladder)]));
   const published = readPublishedRegrets(options.publishedPath);
 
+  const budgetFraction = options.budgetFraction ?? 1;
   const seeds = Array.from({ length: options.seeds }, (_, i) => i);
   const tasks: YahpoMfTask[] = [];
   for (const problem of problems) {
     for (const method of methods.get(problem.name)!) {
       for (const seed of seeds) {
-        tasks.push({ kind: "yahpo-mf", problem: problem.name, method: method.label, sampler: method.sampler, pruner: method.pruner, seed, budget: problem.budget });
+        const budget = problem.budget * budgetFraction;
+        tasks.push({ kind: "yahpo-mf", problem: problem.name, method: method.label, sampler: method.sampler, pruner: method.pruner, seed, budget });
       }
     }
   }
@@ -107,6 +111,7 @@ export async function runYahpoMfBench(options: YahpoMfBenchOptions): Promise<Yah
     problems: problems.map((problem) => ({ problem, methods: methods.get(problem.name)!, runs: results.filter((r) => r.problem === problem.name) })),
     published,
     seeds,
+    budgetFraction,
     parallel: Math.min(options.parallel, tasks.length),
     wallSeconds: (performance.now() - started) / 1000,
   });

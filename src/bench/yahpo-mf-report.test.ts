@@ -44,7 +44,7 @@ describe("multi-fidelity YAHPO report", () => {
   ];
   // On rbv2_xgboost 12 both of ours beat both published optimizers everywhere (rank 1).
   const xgboostRuns = [run(random!.label, 0, [0, 0, 0, 0], 100, 0, xgboost.name), run(median!.label, 0, [0, 0, 0, 0], 100, 0, xgboost.name)];
-  const report = summarizeYahpoMf({
+  const results = {
     problems: [
       { problem, methods: [random!, median!], runs },
       { problem: xgboost, methods: [random!, median!], runs: xgboostRuns },
@@ -54,9 +54,11 @@ describe("multi-fidelity YAHPO report", () => {
       "rbv2_xgboost 12": { Random: [1, 1, 1, 1], optuna: [1, 1, 1, 1] },
     }),
     seeds: [0, 1],
+    budgetFraction: 1,
     parallel: 2,
     wallSeconds: 3,
-  });
+  };
+  const report = summarizeYahpoMf(results);
 
   it("averages each fraction over the runs that had evaluated something by then, with its standard error", () => {
     const [r, m] = report.problems[0]!.summaries;
@@ -82,5 +84,13 @@ describe("multi-fidelity YAHPO report", () => {
     assert.match(text, /^### rbv2_xgboost only \(1 instance\)$/m);
     assert.match(text, /## Normalisation check: our Random against the paper's[\s\S]*^\| yahpo-mf:lcbench:3945 \| 0\.3 \| 0\.5 \| 0\.1 \| 0\.2 \|$/m);
     assert.match(text, /^\| tpe \+ median \| median \| 2 \| 0\.1 \| 0\.075 \| 0\.04 \| 0\.02 \| 2\.00 \| 1\.50 \| 250 \| 38 \| 1\.5 \|$/m);
+  });
+
+  it("says when the runs spent only a fraction of the protocol's budget", () => {
+    assert.doesNotMatch(formatYahpoMfReport(report), /quick check/);
+    const quick = summarizeYahpoMf({ ...results, budgetFraction: 0.05 });
+    assert.equal(quick.budgetFraction, 0.05);
+    assert.ok(Math.abs(quick.problems[0]!.budget - 327.2) < 1e-9, "5 % of lcbench's 6544 epochs");
+    assert.match(formatYahpoMfReport(quick), /^\*\*A quick check: runs spent 5 % of the protocol's budget, so nothing here compares with the paper\.\*\*$/m);
   });
 });

@@ -36,7 +36,7 @@ export interface YahpoMfProblemReport {
   readonly target: string;
   readonly direction: Direction;
   readonly dimension: number;
-  /** Fidelity units per run. */
+  /** Fidelity units per run: the protocol's budget × the report's budget fraction. */
   readonly budget: number;
   readonly fidelity: { readonly param: string; readonly steps: readonly number[]; readonly values: readonly number[]; readonly stepCost: StepCost };
   readonly range: { readonly min: number; readonly max: number };
@@ -51,6 +51,8 @@ export interface YahpoMfBenchReport {
   readonly kind: "yahpo-mf";
   readonly fractions: readonly number[];
   readonly seeds: readonly number[];
+  /** The fraction of the protocol's budget the runs spent: 1, or less for a quick check. */
+  readonly budgetFraction: number;
   readonly parallel: number;
   readonly wallSeconds: number;
   readonly published: { readonly state: PublishedRegrets["state"]; readonly path: string };
@@ -70,6 +72,7 @@ export interface YahpoMfResults {
   readonly problems: readonly { readonly problem: YahpoMfProblem; readonly methods: readonly Method[]; readonly runs: readonly YahpoMfRunResult[] }[];
   readonly published: PublishedRegrets;
   readonly seeds: readonly number[];
+  readonly budgetFraction: number;
   readonly parallel: number;
   readonly wallSeconds: number;
 }
@@ -108,7 +111,7 @@ export function summarizeYahpoMf(results: YahpoMfResults): YahpoMfBenchReport {
       target: problem.target,
       direction: problem.direction,
       dimension: problem.dimension,
-      budget: problem.budget,
+      budget: problem.budget * results.budgetFraction,
       fidelity: { param: problem.ladder.param, steps: problem.ladder.steps, values: problem.ladder.fidelities, stepCost: problem.ladder.stepCost },
       range: problem.range,
       summaries: methods.map((m) => summarize(m, runs.filter((r) => r.method === m.label))),
@@ -121,6 +124,7 @@ export function summarizeYahpoMf(results: YahpoMfResults): YahpoMfBenchReport {
     kind: "yahpo-mf",
     fractions: BUDGET_FRACTIONS,
     seeds: results.seeds,
+    budgetFraction: results.budgetFraction,
     parallel: results.parallel,
     wallSeconds: results.wallSeconds,
     published: { state: published.state, path: published.path },
@@ -277,6 +281,9 @@ export function formatYahpoMfReport(report: YahpoMfBenchReport): string {
     "",
     "**Regret is normalised with YAHPO's per-instance min and max over 0.5M random points, not with the paper's min and max over " +
       "all its methods' evaluations: our absolute values are not on the published values' scale. Compare ranks.**",
+    ...(report.budgetFraction === 1
+      ? []
+      : ["", `**A quick check: runs spent ${percent(report.budgetFraction)} of the protocol's budget, so nothing here compares with the paper.**`]),
   ];
   const note =
     report.ranks !== null

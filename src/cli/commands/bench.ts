@@ -31,6 +31,7 @@ interface BenchCliOptions {
   budgets?: number[];
   pruners?: string[];
   epochBudget: number;
+  budgetFraction: number;
   json?: boolean;
   out?: string;
   parallel: number;
@@ -57,6 +58,12 @@ function prunerList(value: string, previous: string[] = []): string[] {
     throw new InvalidArgumentError(`pruner specs are separated by ";" (commas separate one pruner's options): write e.g. --pruners "${example}".`);
   }
   return [...previous, ...specs];
+}
+
+function fraction(value: string): number {
+  const f = Number(value);
+  if (!(f > 0 && f <= 1)) throw new InvalidArgumentError("expected a fraction in (0, 1], e.g. 0.05.");
+  return f;
 }
 
 function budgetList(value: string): number[] {
@@ -90,6 +97,7 @@ const TRIAL_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
   ["budgets", "--budgets", "they are summarised at 10, 25, 50 and 100 % of --epoch-budget"],
   ["vsOptuna", "--vs-optuna", OPTUNA_ANCHOR],
   ["optunaSamplers", "--optuna-samplers", OPTUNA_ANCHOR],
+  ["budgetFraction", "--budget-fraction", "use --epoch-budget <epochs>"],
 ];
 const CURVE_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
   [
@@ -99,6 +107,7 @@ const CURVE_ONLY: readonly [keyof BenchCliOptions, string, string][] = [
       `YAHPO problems (${YAHPO_MF_GROUP}, ${YAHPO_MF_GROUP}:<scenario>:<instance>)`,
   ],
   ["epochBudget", "--epoch-budget", "they run a number of trials; use --trials"],
+  ["budgetFraction", "--budget-fraction", "they run a number of trials; use --trials"],
 ];
 const PROTOCOL_BUDGET = "the YAHPO Gym paper's protocol sets each problem's budget, ceil(20·F + √d·F·40) fidelity units";
 /** Options that mean nothing for the multi-fidelity YAHPO problems. */
@@ -146,6 +155,7 @@ async function yahpoMfBench(options: BenchCliOptions, given: Given): Promise<{ r
     samplers: given("samplers") ? options.samplers : null,
     pruners: options.pruners ?? null,
     seeds: options.seeds,
+    budgetFraction: options.budgetFraction,
     parallel: options.parallel,
     onProgress: progressPrinter(),
   });
@@ -224,6 +234,7 @@ export function registerBench(program: Command): void {
       prunerList,
     )
     .option("--epoch-budget <epochs>", "curves: epochs per run, pruned trials' included", positiveInt, DEFAULT_EPOCH_BUDGET)
+    .option("--budget-fraction <f>", "yahpo-mf: spend this fraction of the protocol's budget per run, e.g. 0.05 for a quick check", fraction, 1)
     .option("--json", "print the full results as JSON (curves per run, statistics per sampler)")
     .option("--out <file>", "also write the JSON results to this file")
     .addOption(new Option("--parallel <p>", "worker processes").argParser(positiveInt).default(availableParallelism(), "the number of cores"))
