@@ -31,7 +31,8 @@ const IDLE_STOP_MS = 30_000;
 export function startHeartbeat(storage: Storage, intervalMs: number, warn: (message: string) => void): Heartbeat {
   const path = storage.persistent ? sqlitePath(storage.url) : null;
   // An absolute path: the thread must find the same file even if the process changes directory.
-  return path !== null ? new ThreadHeartbeat(`sqlite:${resolve(path)}`, intervalMs, warn) : new LoopHeartbeat(storage, intervalMs, warn);
+  const loop = new LoopHeartbeat(storage, intervalMs, warn);
+  return path !== null ? new ThreadHeartbeat(`sqlite:${resolve(path)}`, intervalMs, warn, loop) : loop;
 }
 
 class LoopHeartbeat implements Heartbeat {
@@ -72,14 +73,18 @@ class ThreadHeartbeat implements Heartbeat {
   private thread: Worker | null = null;
   private readonly running = new Set<number>();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Set when the thread failed: the main thread beats instead, as for other storages. */
+  private failed = false;
 
   constructor(
     private readonly url: string,
     private readonly intervalMs: number,
     private readonly warn: (message: string) => void,
+    private readonly fallback: LoopHeartbeat,
   ) {}
 
   add(trialId: number): void {
+    if (this.failed) return this.fallback.add(trialId);
     this.running.add(trialId);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
@@ -90,6 +95,7 @@ class ThreadHeartbeat implements Heartbeat {
   }
 
   remove(trialId: number): void {
+    this.fallback.remove(trialId);
     this.running.delete(trialId);
     this.thread?.postMessage({ type: "remove", trialId } satisfies HeartbeatMessage);
     if (this.running.size > 0 || this.idleTimer) return;
@@ -100,23 +106,30 @@ class ThreadHeartbeat implements Heartbeat {
   async stop(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    await this.fallback.stop();
     const thread = this.thread;
     this.thread = null;
     if (thread) await thread.terminate();
   }
 
   private spawn(): Worker {
-    const workerData = { url: this.url, intervalMs: this.intervalMs };
+    // No inherited Node flags: the thread needs none, and some (--input-type, given to `node -e`) make it fail to start.
+    const options = { workerData: { url: this.url, intervalMs: this.intervalMs }, execArgv: [] };
     const thread = FROM_SOURCE
       ? // Run from source (the tests, through tsx): Node 20 does not carry --import hooks into threads, so the
         // thread registers tsx before loading its .ts module.
         new Worker(`import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_MODULE.href)}); });`, {
+          ...options,
           eval: true,
-          workerData,
         })
-      : new Worker(THREAD_MODULE, { workerData });
+      : new Worker(THREAD_MODULE, options);
     thread.on("message", (message: string) => this.warn(`heartbeat failed: ${message}`));
-    thread.on("error", (error) => this.warn(`heartbeat thread stopped: ${describeError(error).split("\n")[0]}`));
+    thread.on("error", (error) => {
+      this.warn(`heartbeat thread stopped (${describeError(error).split("\n")[0]}); beating from the main thread instead`);
+      this.failed = true;
+      for (const id of this.running) this.fallback.add(id);
+      this.running.clear();
+    });
     thread.on("exit", () => {
       if (this.thread === thread) this.thread = null;
     });

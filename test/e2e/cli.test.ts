@@ -88,6 +88,25 @@ export default (trial: { suggestFloat(name: string, low: number, high: number): 
 };
 `;
 
+const ATTRS = `
+export default (trial) => {
+  const x = trial.suggestFloat("x", 0, 1);
+  trial.setUserAttr("gpu", trial.number % 2);
+  trial.setUserAttr("note", "a, \\"quoted\\" note");
+  trial.report(x, 1);
+  if (trial.number === 2) throw new Error("boom");
+  return x;
+};
+`;
+
+const TWO_OBJECTIVES = `
+export const directions = ["minimize", "maximize"];
+export default (trial) => {
+  const x = trial.suggestFloat("x", 0, 1);
+  return [x, x * x];
+};
+`;
+
 let dir: TempDir;
 before(() => {
   dir = tempDir("scaletune-cli-");
@@ -115,6 +134,8 @@ before(() => {
   writeFileSync(dir.file("cjs/uses-helper.mts"), 'import { train } from "./helper.ts";\nexport default (trial: { suggestFloat(n: string, l: number, h: number): number }) => train(trial.suggestFloat("lr", 0, 1));\n');
   writeFileSync(dir.file("bad-range.mjs"), 'export default (t) => t.suggestFloat("lr", 1, 0.1, { log: true });\n');
   writeFileSync(dir.file("nan.mjs"), 'export default (t) => (t.suggestFloat("x", 0, 1) > 2 ? 1 : NaN);\n');
+  writeFileSync(dir.file("attrs.mjs"), ATTRS);
+  writeFileSync(dir.file("two.mjs"), TWO_OBJECTIVES);
 });
 after(() => dir.remove());
 
@@ -354,6 +375,60 @@ describe("scaletune CLI", () => {
     }[];
     assert.equal(trials.length, 3);
     assert.ok(trials.every((t) => t.intermediateValues.length >= 1), "validation accuracy is reported per epoch");
+  });
+
+  it("lists trials a page at a time with --state, --sort, --limit and --fields, and puts user attributes in CSV", () => {
+    const storage = "sqlite:list.db";
+    assert.equal(cli(["run", "attrs.mjs", "--study", "l", "--storage", storage, "--trials", "12", "--sampler", "random", "--seed", "4"], dir.path).status, 0);
+    const list = (...args: string[]) => cli(["trials", "--study", "l", "--storage", storage, ...args], dir.path);
+    const all = JSON.parse(list("--json").stdout) as { number: number; state: string; values: number[] | null }[];
+    assert.equal(all.length, 12);
+    const csv = list("--csv").stdout.trim().split("\n");
+    assert.equal(csv[0], "number,state,value,params_x,user_attrs_gpu,user_attrs_note,started_at,completed_at,duration_ms,fail_reason");
+    assert.match(csv[1]!, /^0,complete,[\d.e-]+,[\d.e-]+,0,"a, ""quoted"" note",/);
+    const complete = all.filter((t) => t.state === "complete").sort((a, b) => a.values![0]! - b.values![0]!);
+    const best3 = JSON.parse(list("--json", "--state", "complete", "--sort", "best", "--limit", "3", "--fields", "number,value").stdout);
+    assert.deepEqual(best3, complete.slice(0, 3).map((t) => ({ number: t.number, values: t.values })));
+    const worst = JSON.parse(list("--json", "--sort", "value", "--descending", "--state", "complete", "--limit", "1", "--fields", "number").stdout);
+    assert.deepEqual(worst, [{ number: complete.at(-1)!.number }]);
+    assert.deepEqual(list("--csv", "--state", "failed", "--fields", "number,fail_reason,params.x").stdout.split("\n")[0], "number,fail_reason,params_x");
+    assert.match(list("--csv", "--state", "failed", "--fields", "number,user_attrs.gpu").stdout, /^number,user_attrs_gpu\n2,0\n$/);
+    assert.match(list("--limit", "2").stdout, /^#\s+state\s+value\s+x\s+duration\n[- ]+\n0 .*\n1 .*\n$/);
+    for (const [args, message] of [
+      [["--fields", "number,lr"], /unknown field "lr" for --fields; choose from number, state, value/],
+      [["--state", "done"], /unknown state "done"; states are waiting, running, complete, pruned, failed/],
+      [["--sort", "speed"], /expected "number", "value" or "best"/],
+    ] as const) {
+      const r = list(...args);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^\s+at /m);
+    }
+  });
+
+  it("prints the Pareto front of a study with two objectives as best", () => {
+    const storage = "sqlite:front.db";
+    assert.equal(cli(["run", "two.mjs", "--study", "f", "--storage", storage, "--trials", "8", "--sampler", "random"], dir.path).status, 0);
+    const front = JSON.parse(cli(["best", "--study", "f", "--storage", storage, "--json"], dir.path).stdout) as { values: number[] }[];
+    // minimize x, maximize x²: no trial dominates another, every one is on the front.
+    assert.equal(front.length, 8);
+  });
+
+  it("prints one JSON document with --json on run and delete, and nothing else on stdout", () => {
+    const run = cli(["run", "quadratic.mjs", "--study", "j", "--storage", "sqlite:json.db", "--trials", "4", "--json"], dir.path);
+    assert.equal(run.status, 0, run.stderr);
+    const document = JSON.parse(run.stdout) as { study: string; target: number; startedHere: number; stoppedBecause: string; counts: { complete: number }; best: { number: number } };
+    assert.deepEqual([document.study, document.target, document.startedHere, document.stoppedBecause, document.counts.complete], ["j", 4, 4, "target-reached", 4]);
+    assert.equal(typeof document.best.number, "number");
+    const removed = cli(["delete", "--study", "j", "--storage", "sqlite:json.db", "--json"], dir.path);
+    assert.deepEqual(JSON.parse(removed.stdout), { deleted: "j", storage: "sqlite:json.db" });
+  });
+
+  it("runs 100 trials when neither --trials nor --timeout is given, and says so", () => {
+    const run = cli(["run", "quadratic.mjs", "--study", "d", "--storage", "sqlite:default.db", "--sampler", "random"], dir.path);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /no --trials given: the study's target is 100 trials \(--trials N sets it; --timeout S alone runs until then\)/);
+    assert.equal(JSON.parse(cli(["trials", "--study", "d", "--storage", "sqlite:default.db", "--json", "--fields", "number"], dir.path).stdout).length, 100);
   });
 
   it("has --help on every command", () => {
