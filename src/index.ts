@@ -13,10 +13,12 @@
 export { createStudy, loadStudy, deleteStudy, listStudies } from "./study/api.js";
 export type { CreateStudyOptions, LoadStudyOptions, StudyRuntimeOptions } from "./study/api.js";
 export { Study } from "./study/study.js";
-export type { HeartbeatOptions, TrialOutcome } from "./study/study.js";
+export type { HeartbeatOptions, NoTrial, TrialOutcome } from "./study/study.js";
+export { StudyReader } from "./study/reader.js";
+export type { TrialListing } from "./study/reader.js";
 export { Trial, FixedTrial, BaseTrial } from "./study/trial.js";
 export type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./study/types.js";
-export type { Objective, OptimizeOptions, TrialCallback } from "./execution/optimize.js";
+export type { Objective, OptimizeOptions, OptimizeResult, StopReason, TrialCallback } from "./execution/optimize.js";
 
 export type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./samplers/sampler.js";
 export { RandomSampler } from "./samplers/random.js";
@@ -61,7 +63,17 @@ export type {
 } from "./space/distributions.js";
 export { SpaceTransform } from "./space/transform.js";
 
-export type { Storage, StudySummary, TrialRecord } from "./storage/storage.js";
+export type {
+  CreateConditions,
+  CreateRefusal,
+  RunningTrialInfo,
+  Storage,
+  StudySummary,
+  TrialKeys,
+  TrialPage,
+  TrialQuery,
+  TrialRecord,
+} from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { SqliteStorage, SQLITE_SCHEMA_VERSION } from "./storage/sqlite.js";
 export { openStorage } from "./storage/open.js";

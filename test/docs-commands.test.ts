@@ -135,6 +135,8 @@ describe("the docs' commands", { concurrency: 2 }, () => {
     assert.deepEqual(bashScripts, [readme[1]!.commands[0]!.command.text]);
     const scripts = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     assert.match(scripts.test!, /^npm run build && /, "npm test builds first, so the docs' npm run build need not run again");
+    assert.match(scripts.test!, /find src test -name/, "npm test takes every test file, test/reliability's too");
+    assert.match(scripts.reliability!, /test\/reliability\/\*\.test\.ts/, "npm run reliability runs the reliability suite alone");
 
     const docs = parseShell(NOT_COMMANDS.find((n) => n.text.startsWith("apt-get install"))!.text).flat();
     assert.deepEqual(aptPackages(docs), aptPackages(ciWords), "the Optuna packages the docs install are those CI installs");

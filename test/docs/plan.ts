@@ -5,7 +5,8 @@
  *   budgets.ts;
  * - `npm run bench …` runs this checkout's bench script, `--quick`;
  * - `node -e …` runs as written;
- * - `npm ci`, `npm test` and `npm run build` do not run (see NOT_RUN); anything else is an error.
+ * - `npm ci`, `npm test`, `npm run build` and `npm run reliability` do not run (see NOT_RUN); anything else is an
+ *   error.
  */
 import { withBudgets } from "./budgets.js";
 import { toShell, steps, type Word } from "./shell.js";
@@ -19,6 +20,7 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "npm ci": "installs the dependencies: done before npm test runs this file",
   "npm test": "runs the suite this file belongs to",
   "npm run build": "npm test builds first; rebuilding would rewrite dist/ under the tests running beside this one",
+  "npm run reliability": "runs test/reliability, which npm test runs as well (it takes every *.test.ts)",
 };
 
 /** The steps of one command; throws, saying why, on a step it does not know how to run. */
