@@ -4,7 +4,7 @@
  * fresh process, as a user runs it; its peak memory is the process's maximum resident set.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createStudy, RandomSampler } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
@@ -18,8 +18,20 @@ const SIZES = {
 
 const OBJECTIVE = `export default (t) => t.suggestFloat("x", -5, 5) ** 2 + t.suggestFloat("y", -5, 5) ** 2;\n`;
 
+const REPEATS = 5;
+
+interface Timed {
+  seconds: number;
+  rssMb: number;
+  stdoutBytes: number;
+}
+
+function medianRun(runs: readonly Timed[]): Timed {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
+}
+
 /** Wall time and peak memory of one CLI command (GNU time's maximum resident set size). */
-function timeCommand(args: readonly string[], cwd: string): { seconds: number; rssMb: number; stdoutBytes: number } {
+function timeCommand(args: readonly string[], cwd: string): Timed {
   const started = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
   const seconds = (performance.now() - started) / 1000;
@@ -38,24 +50,38 @@ export async function cliGrowth(size: Size): Promise<BenchRow[]> {
   await large.optimize(trivialObjective, { nTrials: LARGE });
   await large.close();
 
-  const run = (study: string, target: number) =>
-    timeCommand(["run", "objective.mjs", "--study", study, "--storage", storage, "--trials", String(target), "--sampler", "random", "--seed", "2"], dir.path);
-  const fresh = run("fresh", ADDED);
-  const grown = run("large", LARGE + ADDED);
+  // Each run starts from the same state (a new file, or a copy of the large one). Runs alternate between the two
+  // cases, so that both see the same machine; the median of REPEATS is reported.
+  const run = `sqlite:${dir.file("run.db")}`;
+  const once = (study: "fresh" | "large", seed: number) => {
+    rmSync(dir.file("run.db"), { force: true });
+    if (study === "large") copyFileSync(dir.file("growth.db"), dir.file("run.db"));
+    const target = study === "large" ? LARGE + ADDED : ADDED;
+    return timeCommand(["run", "objective.mjs", "--study", study, "--storage", run, "--trials", String(target), "--sampler", "random", "--seed", String(seed)], dir.path);
+  };
+  const freshRuns: Timed[] = [];
+  const grownRuns: Timed[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    freshRuns.push(once("fresh", i));
+    grownRuns.push(once("large", i));
+  }
+  const fresh = medianRun(freshRuns);
+  const grown = medianRun(grownRuns);
   const rows: BenchRow[] = [
-    { command: `run: add ${ADDED} trials to a new study`, "seconds": fresh.seconds.toFixed(2), "peak RSS MB": fresh.rssMb.toFixed(0), "÷ new study": "1.00" },
+    { command: `run: add ${ADDED} trials to a new study (median of ${REPEATS})`, "seconds": fresh.seconds.toFixed(2), "peak RSS MB": fresh.rssMb.toFixed(0), "÷ new study": "1.00" },
     {
-      command: `run: add ${ADDED} trials to a ${LARGE}-trial study`,
+      command: `run: add ${ADDED} trials to a ${LARGE}-trial study (median of ${REPEATS})`,
       "seconds": grown.seconds.toFixed(2),
       "peak RSS MB": grown.rssMb.toFixed(0),
       "÷ new study": (grown.seconds / fresh.seconds).toFixed(2),
     },
   ];
+  // The last run left the large study grown by ADDED trials in run.db.
   const reads: [string, string[]][] = [
-    ["best", ["best", "--study", "large", "--storage", storage]],
-    ["studies", ["studies", "--storage", storage]],
-    ["trials --json", ["trials", "--study", "large", "--storage", storage, "--json"]],
-    ["trials --csv", ["trials", "--study", "large", "--storage", storage, "--csv"]],
+    ["best", ["best", "--study", "large", "--storage", run]],
+    ["studies", ["studies", "--storage", run]],
+    ["trials --json", ["trials", "--study", "large", "--storage", run, "--json"]],
+    ["trials --csv", ["trials", "--study", "large", "--storage", run, "--csv"]],
   ];
   for (const [name, args] of reads) {
     const t = timeCommand(args, dir.path);

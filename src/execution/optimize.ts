@@ -110,7 +110,7 @@ export async function optimize(study: Study, objective: Objective, options: Opti
   await study.recoverStaleTrials({ force: true });
   await study.recordMethods();
   // Waiting (retried) trials run even at the target: they count already.
-  const workers = Math.min(concurrency, Math.max(trialsLeft(study, options), study.trials({ states: ["waiting"] }).length, 1));
+  const workers = Math.min(concurrency, Math.max(trialsLeft(study, options), study.counts.waiting, 1));
   if (workers > MAX_CONCURRENCY) {
     throw new ConfigError(`concurrency ${concurrency} is more trials than one process can run at once; use at most ${MAX_CONCURRENCY}`);
   }

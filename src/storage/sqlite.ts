@@ -90,21 +90,40 @@ CREATE TABLE claims (
 );
 `;
 
-interface TrialRow {
-  id: number;
-  study_id: number;
-  number: number;
-  state: TrialState;
-  objective_values: string | null;
-  params: string;
-  distributions: string;
-  user_attrs: string;
-  system_attrs: string;
-  started_at: number | null;
-  completed_at: number | null;
-  heartbeat_at: number | null;
-  fail_reason: string | null;
-}
+/**
+ * A trial's columns, in the order `TRIAL_COLUMNS` selects them. Trials are read as arrays (better-sqlite3's raw
+ * mode): loading a 50,000-trial study spends most of its time turning rows into JavaScript, and arrays are the
+ * cheaper shape.
+ */
+type TrialRow = [
+  id: number,
+  study_id: number,
+  number: number,
+  state: TrialState,
+  objective_values: string | null,
+  params: string,
+  distributions: string,
+  user_attrs: string,
+  system_attrs: string,
+  started_at: number | null,
+  completed_at: number | null,
+  heartbeat_at: number | null,
+  fail_reason: string | null,
+];
+
+const STATE_NAMES: Readonly<Record<TrialState, TrialState>> = { waiting: "waiting", running: "running", complete: "complete", pruned: "pruned", failed: "failed" };
+
+/** A trial's first objective value, as the value index and the queries that use it spell it. */
+const FIRST_VALUE = "json_extract(objective_values, '$[0]')";
+
+/**
+ * Indexes added to an existing file when a writer opens it: they change what queries cost, not what the file
+ * means, so the schema version stays (older versions ignore them).
+ */
+const INDEXES = `CREATE INDEX IF NOT EXISTS trials_by_value ON trials (study_id, state, ${FIRST_VALUE}, number);`;
+
+const TRIAL_COLUMNS =
+  "id, study_id, number, state, objective_values, params, distributions, user_attrs, system_attrs, started_at, completed_at, heartbeat_at, fail_reason";
 
 interface StudyRow {
   id: number;
@@ -197,6 +216,7 @@ export class SqliteStorage implements Storage {
   private readonly queries = new Map<string, Database.Statement<unknown[], TrialRow>>();
   /** Parsed distributions by their JSON text: trials of one study share a handful of distinct texts. */
   private readonly distributionCache = new Map<string, Readonly<Record<string, Distribution>>>();
+  private readonly attrs = new AttrCache();
   /** One wrapper for every transaction: building a new one per call costs more than the statements inside. */
   private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
 
@@ -232,7 +252,12 @@ export class SqliteStorage implements Storage {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
-      this.db.transaction(() => this.checkSchema() === "empty" && createSchema(this.db)).immediate();
+      this.db
+        .transaction(() => {
+          if (this.checkSchema() === "empty") createSchema(this.db);
+          this.db.exec(INDEXES);
+        })
+        .immediate();
     });
   }
 
@@ -282,14 +307,18 @@ export class SqliteStorage implements Storage {
       insertStudy: db.prepare("INSERT INTO studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING id"),
       studyByName: db.prepare<[string], StudyRow>("SELECT id, name, directions, created_at FROM studies WHERE name = ?"),
       allStudies: db.prepare<[], StudyRow>("SELECT id, name, directions, created_at FROM studies ORDER BY id"),
-      countsByState: db.prepare<[], { study_id: number; state: TrialState; n: number; last: number | null }>(
-        `SELECT study_id, state, COUNT(*) AS n, MAX(COALESCE(completed_at, started_at)) AS last
-         FROM trials GROUP BY study_id, state`,
+      // A study's summary reads indexes only, never its trials: `studies` costs the same at 50 trials or 50,000.
+      countsByState: db.prepare<[number], { state: TrialState; n: number }>(
+        "SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state",
       ),
-      extremes: db.prepare<[], { study_id: number; lo: number; hi: number }>(
-        `SELECT study_id, MIN(json_extract(objective_values, '$[0]')) AS lo, MAX(json_extract(objective_values, '$[0]')) AS hi
-         FROM trials WHERE state = 'complete' GROUP BY study_id`,
-      ),
+      // The latest change that has a time (queued trials have none): writes are serialised, so it is the latest time.
+      lastActivity: db
+        .prepare(
+          `SELECT COALESCE(completed_at, started_at) AS at FROM trials WHERE study_id = ? AND at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+        )
+        .pluck(),
+      lowest: db.prepare(`SELECT MIN(${FIRST_VALUE}) FROM trials WHERE study_id = ? AND state = 'complete'`).pluck(),
+      highest: db.prepare(`SELECT MAX(${FIRST_VALUE}) FROM trials WHERE study_id = ? AND state = 'complete'`).pluck(),
       deleteStudy: db.prepare("DELETE FROM studies WHERE id = ?"),
       bumpSeq: db.prepare("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").pluck(),
       studySeq: db.prepare("SELECT seq FROM studies WHERE id = ?").pluck(),
@@ -298,24 +327,27 @@ export class SqliteStorage implements Storage {
         `INSERT INTO study_attrs (study_id, kind, key, value, seq) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (study_id, kind, key) DO UPDATE SET value = excluded.value, seq = excluded.seq`,
       ),
-      insertTrial: db.prepare<unknown[], TrialRow>(
+      insertTrial: trialRows(
+        db,
         `INSERT INTO trials (study_id, number, state, params, distributions, user_attrs, system_attrs,
                              started_at, heartbeat_at, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${TRIAL_COLUMNS}`,
       ),
       firstWaiting: db.prepare<[number], { id: number; system_attrs: string }>(
         "SELECT id, system_attrs FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1",
       ),
-      startTrial: db.prepare<unknown[], TrialRow>(
-        "UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?, system_attrs = ?, seq = ? WHERE id = ? RETURNING *",
+      startTrial: trialRows(
+        db,
+        `UPDATE trials SET state = 'running', started_at = ?, heartbeat_at = ?, system_attrs = ?, seq = ? WHERE id = ? RETURNING ${TRIAL_COLUMNS}`,
       ),
       studyNextNumber: db.prepare("SELECT next_number FROM studies WHERE id = ?").pluck(),
-      failRunning: db.prepare<unknown[], TrialRow>(
+      failRunning: trialRows(
+        db,
         `UPDATE trials SET state = 'failed', completed_at = ?, fail_reason = ?, seq = ?
-         WHERE study_id = ? AND id = ? AND state = 'running' RETURNING *`,
+         WHERE study_id = ? AND id = ? AND state = 'running' RETURNING ${TRIAL_COLUMNS}`,
       ),
       runningTrials: db.prepare<[number], { number: number; heartbeat_at: number | null; worker: string | null }>(
-        `SELECT number, heartbeat_at, json_extract(system_attrs, '$.${WORKER_ATTR}') AS worker
+        `SELECT number, heartbeat_at, system_attrs -> '$.${WORKER_ATTR}' AS worker
          FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number`,
       ),
       // First appearance: the first trial that has the key, and within it the key's place (json_each's id follows the
@@ -344,13 +376,14 @@ export class SqliteStorage implements Storage {
         "INSERT OR IGNORE INTO intermediate_values (trial_id, study_id, metric, step, value, seq) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       heartbeat: db.prepare("UPDATE trials SET heartbeat_at = ? WHERE id = ? AND state = 'running'"),
-      failStale: db.prepare<unknown[], TrialRow>(
+      failStale: trialRows(
+        db,
         `UPDATE trials SET state = 'failed', completed_at = ?, fail_reason = ?, seq = ?
-         WHERE study_id = ? AND state = 'running' AND heartbeat_at < ? RETURNING *`,
+         WHERE study_id = ? AND state = 'running' AND heartbeat_at < ? RETURNING ${TRIAL_COLUMNS}`,
       ),
       staleExists: db.prepare("SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat_at < ? LIMIT 1").pluck(),
       claim: db.prepare("INSERT OR IGNORE INTO claims (study_id, key) VALUES (?, ?)"),
-      changedTrials: db.prepare<[number, number], TrialRow>("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY seq"),
+      changedTrials: trialRows(db, `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? AND seq > ? ORDER BY seq`),
       changedIntermediate: db.prepare<[number, number], { trial_id: number; metric: string; step: number; value: number | null }>(
         "SELECT trial_id, metric, step, value FROM intermediate_values WHERE study_id = ? AND seq > ? ORDER BY seq",
       ),
@@ -381,18 +414,11 @@ export class SqliteStorage implements Storage {
   async listStudies(): Promise<StudySummary[]> {
     return this.transaction.deferred(() => {
       const studies = this.statements.allStudies.all().map(studyFromRow);
-      const counts = this.statements.countsByState.all();
-      const extremes = new Map(this.statements.extremes.all().map((r) => [r.study_id, r]));
       return studies.map((study): StudySummary => {
         const perState = emptyCounts();
-        let lastActivityAt: number | null = null;
-        for (const c of counts) {
-          if (c.study_id !== study.id) continue;
-          perState[c.state] = c.n;
-          if (c.last !== null && (lastActivityAt === null || c.last > lastActivityAt)) lastActivityAt = c.last;
-        }
-        const ex = extremes.get(study.id);
-        const best = ex ? (study.directions[0] === "maximize" ? ex.hi : ex.lo) : null;
+        for (const c of this.statements.countsByState.all(study.id)) perState[c.state] = c.n;
+        const lastActivityAt = (this.statements.lastActivity.get(study.id) as number | null | undefined) ?? null;
+        const best = (this.statements[study.directions[0] === "maximize" ? "highest" : "lowest"].get(study.id) as number | null) ?? null;
         const bestValues = study.directions.length === 1 && best !== null ? [best] : null;
         const runningTrials = perState.running === 0 ? [] : this.statements.runningTrials.all(study.id).map((r) => ({
           number: r.number,
@@ -543,16 +569,18 @@ export class SqliteStorage implements Storage {
   async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {
     const states = query.states ?? [];
     const direction = query.descending ? "DESC" : "ASC";
+    // Complete trials all have values: without the NULLs-last term, the best ones come straight off trials_by_value.
+    const onlyComplete = states.length === 1 && states[0] === "complete";
     const order =
       query.orderBy === "value"
-        ? `objective_values IS NULL, json_extract(objective_values, '$[0]') ${direction}, number`
+        ? `${onlyComplete ? "" : "objective_values IS NULL, "}${FIRST_VALUE} ${direction}, number`
         : `number ${direction}`;
     const numbers = query.numbers === undefined ? [] : [JSON.stringify(query.numbers)];
     const sql =
-      `SELECT * FROM trials WHERE study_id = ?${states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : ""}` +
+      `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ?${states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : ""}` +
       `${numbers.length > 0 ? " AND number IN (SELECT value FROM json_each(?))" : ""} ORDER BY ${order} LIMIT ? OFFSET ?`;
     let statement = this.queries.get(sql);
-    if (!statement) this.queries.set(sql, (statement = this.db.prepare<unknown[], TrialRow>(sql)));
+    if (!statement) this.queries.set(sql, (statement = trialRows(this.db, sql)));
     // One read transaction: the curves belong to the same snapshot as the trials.
     return this.transaction.deferred((): TrialPage => {
       const rows = statement.all(studyId, ...states, ...numbers, query.limit ?? -1, query.offset ?? 0);
@@ -597,20 +625,22 @@ export class SqliteStorage implements Storage {
   }
 
   private trialFromRow(row: TrialRow): TrialRecord {
+    const [id, studyId, number, state, values, params, distributions, userAttrs, systemAttrs, startedAt, completedAt, heartbeatAt, failReason] = row;
     return {
-      id: row.id,
-      studyId: row.study_id,
-      number: row.number,
-      state: row.state,
-      values: row.objective_values === null ? null : (JSON.parse(row.objective_values) as number[]),
-      params: JSON.parse(row.params) as Record<string, number>,
-      distributions: this.distributions(row.distributions),
-      userAttrs: parseObject(row.user_attrs),
-      systemAttrs: parseObject(row.system_attrs),
-      startedAt: row.started_at,
-      completedAt: row.completed_at,
-      heartbeatAt: row.heartbeat_at,
-      failReason: row.fail_reason,
+      id,
+      studyId,
+      number,
+      // One string per state, not one per row: a loaded study keeps every trial's state.
+      state: STATE_NAMES[state],
+      values: values === null ? null : (JSON.parse(values) as number[]),
+      params: JSON.parse(params) as Record<string, number>,
+      distributions: this.distributions(distributions),
+      userAttrs: this.attrs.parse(userAttrs),
+      systemAttrs: this.attrs.parse(systemAttrs),
+      startedAt,
+      completedAt,
+      heartbeatAt,
+      failReason,
     };
   }
 }
@@ -620,6 +650,31 @@ const EMPTY: Readonly<Record<string, JsonValue>> = Object.freeze({});
 /** Most trials have no attributes: share one empty object instead of parsing "{}" thousands of times. */
 function parseObject(text: string): Readonly<Record<string, JsonValue>> {
   return text === "{}" ? EMPTY : (JSON.parse(text) as Record<string, JsonValue>);
+}
+
+/**
+ * Parsed attribute objects by their JSON text. Many trials carry the same attributes — every trial a worker runs
+ * with a random or grid sampler has just its `worker` stamp — so loading a large study parses each text once and
+ * its trials share the (read-only) object. Bounded: texts that are all different (a GP fit per trial) only pass
+ * through.
+ */
+class AttrCache {
+  private static readonly SIZE = 256;
+  private readonly parsed = new Map<string, Readonly<Record<string, JsonValue>>>();
+
+  parse(text: string): Readonly<Record<string, JsonValue>> {
+    let attrs = this.parsed.get(text);
+    if (attrs) return attrs;
+    attrs = parseObject(text);
+    if (this.parsed.size >= AttrCache.SIZE) this.parsed.clear();
+    this.parsed.set(text, attrs);
+    return attrs;
+  }
+}
+
+/** A statement that reads or returns whole trials, as `TrialRow` arrays. */
+function trialRows(db: Database.Database, sql: string): Database.Statement<unknown[], TrialRow> {
+  return db.prepare<unknown[], TrialRow>(sql).raw(true);
 }
 
 function studyFromRow(row: StudyRow): StudyRecord {

@@ -11,7 +11,7 @@ import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
 import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, objectiveMetric, toJsonValue, type TrialHost } from "./trial.js";
 import { WORKER_ATTR, type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "./types.js";
-import { currentWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
+import { currentWorker, encodeWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
 
 export interface HeartbeatOptions {
   /** How often a worker marks its running trials alive. */
@@ -46,6 +46,19 @@ const NO_VALUES: ReadonlyMap<number, number> = new Map();
 const SAMPLER_ATTR = "sampler";
 const PRUNER_ATTR = "pruner";
 
+/** A trial's latest record and curves; its snapshot is made once, when someone asks for it. */
+interface KnownTrial {
+  readonly record: TrialRecord;
+  readonly curve: ReadonlyMap<number, number>;
+  readonly metrics: ReadonlyMap<string, ReadonlyMap<number, number>>;
+  frozen: FrozenTrial | null;
+}
+
+/** Loading a 50,000-trial study need not build 50,000 snapshots that a random sampler never reads. */
+function freeze(known: KnownTrial): FrozenTrial {
+  return (known.frozen ??= freezeTrial(known.record, known.curve, known.metrics));
+}
+
 /** Why a returned objective value cannot be used, or null when it can. */
 function invalidValues(values: readonly unknown[], directions: number): string | null {
   if (values.length !== directions) {
@@ -68,14 +81,19 @@ export class Study implements StudyView, TrialHost {
   private readonly warnSink: (message: string) => void;
 
   private cursor = 0;
-  private readonly byNumber: FrozenTrial[] = [];
+  /** What this process knows of each trial, by number; frozen snapshots are made when first asked for. */
+  private readonly known: KnownTrial[] = [];
   /** `trials()` without a filter, built once per change: samplers read it several times per ask. */
   private allTrials: readonly FrozenTrial[] | null = null;
-  private readonly idToNumber = new Map<number, number>();
   private best: FrozenTrial | null = null;
   /** The Pareto front of the complete trials (several objectives), kept as trials complete: O(front) per trial. */
   private front: FrozenTrial[] = [];
   private readonly stateCounts: Record<TrialState, number> = { waiting: 0, running: 0, complete: 0, pruned: 0, failed: 0 };
+  /** Numbers of the waiting and running trials. */
+  private readonly unfinished = new Map<TrialState, Set<number>>([
+    ["waiting", new Set()],
+    ["running", new Set()],
+  ]);
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
   private lastStaleCheck = 0;
@@ -144,9 +162,9 @@ export class Study implements StudyView, TrialHost {
   }
 
   private apply(record: TrialRecord, added: readonly IntermediateValue[] | undefined): void {
-    const previous = this.byNumber[record.number];
-    let curve = previous?.intermediateValues ?? NO_VALUES;
-    let metrics = previous?.intermediateMetrics ?? NO_METRICS;
+    const previous = this.known[record.number];
+    let curve = previous?.curve ?? NO_VALUES;
+    let metrics = previous?.metrics ?? NO_METRICS;
     if (added && added.length > 0) {
       const mergedCurve = new Map(curve);
       const mergedMetrics = new Map(metrics);
@@ -167,46 +185,54 @@ export class Study implements StudyView, TrialHost {
       curve = mergedCurve;
       metrics = mergedMetrics;
     }
-    const frozen = freezeTrial(record, curve, metrics);
+    const known: KnownTrial = { record, curve, metrics, frozen: null };
     if (previous === undefined && record.systemAttrs[RETRY_OF_ATTR] !== undefined) this.retries++;
-    if (previous) this.stateCounts[previous.state]--;
-    this.stateCounts[frozen.state]++;
-    this.byNumber[record.number] = frozen;
+    if (previous) {
+      this.stateCounts[previous.record.state]--;
+      this.unfinished.get(previous.record.state)?.delete(record.number);
+    }
+    this.stateCounts[record.state]++;
+    this.unfinished.get(record.state)?.add(record.number);
+    this.known[record.number] = known;
     this.allTrials = null;
-    this.idToNumber.set(record.id, record.number);
-    if (frozen.state !== "complete" || previous?.state === "complete") return;
+    if (record.state !== "complete" || previous?.record.state === "complete") return;
     if (this.directions.length === 1) {
-      if (this.isBetter(frozen, this.best)) this.best = frozen;
+      if (this.best === null || this.isBetter(record.values![0]!, this.best.value!)) this.best = freeze(known);
     } else {
-      this.addToFront(frozen);
+      this.addToFront(known);
     }
   }
 
-  private addToFront(trial: FrozenTrial): void {
-    const point = this.minimised(trial);
-    if (this.front.some((other) => dominates(this.minimised(other), point))) return;
-    this.front = this.front.filter((other) => !dominates(point, this.minimised(other)));
-    this.front.push(trial);
+  private addToFront(known: KnownTrial): void {
+    const point = this.minimised(known.record.values!);
+    if (this.front.some((other) => dominates(this.minimised(other.values!), point))) return;
+    this.front = this.front.filter((other) => !dominates(point, this.minimised(other.values!)));
+    this.front.push(freeze(known));
   }
 
-  /** The trial's objective values, each turned so that lower is better. */
-  private minimised(trial: FrozenTrial): number[] {
-    return trial.values!.map((v, k) => (this.directions[k] === "maximize" ? -v : v));
+  /** Objective values turned so that lower is better. */
+  private minimised(values: readonly number[]): number[] {
+    return values.map((v, k) => (this.directions[k] === "maximize" ? -v : v));
   }
 
-  private isBetter(candidate: FrozenTrial, incumbent: FrozenTrial | null): boolean {
-    if (incumbent === null) return true;
-    const [a, b] = [candidate.value!, incumbent.value!];
-    return this.directions[0] === "maximize" ? a > b : a < b;
+  private isBetter(candidate: number, incumbent: number): boolean {
+    return this.directions[0] === "maximize" ? candidate > incumbent : candidate < incumbent;
   }
 
   trials(options: { states?: readonly TrialState[] } = {}): readonly FrozenTrial[] {
-    const all = (this.allTrials ??= Object.freeze(this.byNumber.filter((t): t is FrozenTrial => t !== undefined)));
-    return options.states ? all.filter((t) => options.states!.includes(t.state)) : all;
+    const { states } = options;
+    // Running and waiting trials are few and asked for at every ask: found without touching the rest.
+    if (states && states.every((state) => this.unfinished.has(state))) {
+      const numbers = states.flatMap((state) => [...this.unfinished.get(state)!]).sort((a, b) => a - b);
+      return numbers.map((n) => freeze(this.known[n]!));
+    }
+    const all = (this.allTrials ??= Object.freeze(this.known.filter((k) => k !== undefined).map(freeze)));
+    return states ? all.filter((t) => states.includes(t.state)) : all;
   }
 
   trial(number: number): FrozenTrial | undefined {
-    return this.byNumber[number];
+    const known = this.known[number];
+    return known && freeze(known);
   }
 
   /**
@@ -214,7 +240,7 @@ export class Study implements StudyView, TrialHost {
    * failed ones whose parameters were queued again (their retry counts instead). O(1).
    */
   get countedTrials(): number {
-    return this.byNumber.length - this.retries;
+    return this.known.length - this.retries;
   }
 
   get bestTrial(): FrozenTrial {
@@ -314,7 +340,7 @@ export class Study implements StudyView, TrialHost {
   private copyParentCurve(trial: Trial): void {
     const continuation = continuationOf(trial.systemAttrs);
     if (!continuation) return;
-    const parent = this.byNumber[continuation.trial];
+    const parent = this.trial(continuation.trial);
     if (!parent) throw new ConfigError(`trial ${trial.number} continues trial ${continuation.trial}, which this study does not have`);
     const objectiveNames = this.directions.slice(1).map((_, i) => objectiveMetric(i + 1));
     for (const [step, value] of parent.intermediateValues) {
@@ -343,7 +369,7 @@ export class Study implements StudyView, TrialHost {
   async startTrial(targetTrials?: number): Promise<Trial | NoTrial> {
     await this.refresh();
     await this.recoverStaleTrials();
-    const worker = (this.workerAttrs ??= { [WORKER_ATTR]: toJsonValue(WORKER_ATTR, currentWorker()) });
+    const worker = (this.workerAttrs ??= { [WORKER_ATTR]: encodeWorker(currentWorker()) });
     let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
     while (record === null) record = await this.createProposedTrial(targetTrials, worker);
     if (typeof record === "string") return record;

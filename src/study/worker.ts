@@ -37,8 +37,9 @@ const STARTED_TOLERANCE_S = 2;
 /** This process. */
 export function currentWorker(): WorkerIdentity {
   if (self === null || self.pid !== process.pid) {
-    const boot = tryRead(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8"));
-    const pidns = tryRead(() => readlinkSync("/proc/self/ns/pid"));
+    // The first 8 hex digits of the boot id: enough to tell two boots of one machine apart.
+    const boot = tryRead(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8"))?.slice(0, 8);
+    const pidns = tryRead(() => readlinkSync("/proc/self/ns/pid"))?.replace(/\D/g, "");
     // Process-wide (the same in worker threads), unlike performance.timeOrigin.
     const started = Math.round(Date.now() / 1000 - process.uptime());
     self = { host: hostname(), pid: process.pid, started, ...(boot && { boot }), ...(pidns && { pidns }) };
@@ -46,12 +47,24 @@ export function currentWorker(): WorkerIdentity {
   return self;
 }
 
-/** The identity stored in a trial's `worker` attribute, or null when it has none (trials of older versions). */
+/**
+ * The worker as stored with each trial: one short string, "host/pid/started/boot/pidns" — every trial carries it,
+ * and a 50,000-trial study is read whole when a worker opens it.
+ */
+export function encodeWorker(worker: WorkerIdentity): string {
+  return [worker.host, worker.pid, worker.started, worker.boot ?? "", worker.pidns ?? ""].join("/");
+}
+
+/** The identity in a trial's `worker` attribute, or null when it has none (trials of older versions). */
 export function parseWorker(value: JsonValue | null | undefined): WorkerIdentity | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const { host, pid, started, boot, pidns } = value;
-  if (typeof host !== "string" || typeof pid !== "number" || typeof started !== "number") return null;
-  return { host, pid, started, ...(typeof boot === "string" && { boot }), ...(typeof pidns === "string" && { pidns }) };
+  if (typeof value !== "string") return null;
+  const parts = value.split("/");
+  if (parts.length < 5) return null;
+  // From the right: the host name is whatever comes before the last four fields.
+  const [pid, started, boot, pidns] = parts.slice(-4);
+  const host = parts.slice(0, -4).join("/");
+  if (host === "" || !/^\d+$/.test(pid!) || !/^\d+$/.test(started!)) return null;
+  return { host, pid: Number(pid), started: Number(started), ...(boot && { boot }), ...(pidns && { pidns }) };
 }
 
 /** "host:pid", for messages. */

@@ -168,10 +168,12 @@ export function describeStorageConformance(name: string, factory: () => Promise<
       const done = await s.createTrial(study.id, { state: "running", now: 10 });
       await s.updateTrial(done.id, { finish: { state: "complete", values: [1], failReason: null, at: 11 } });
       await s.createTrial(study.id, { state: "running", now: 20 });
+      await s.createTrial(study.id, { state: "running", now: 30, systemAttrs: { worker: "h/7/1//" } });
       const [summary] = await s.listStudies();
       assert.deepEqual(summary?.runningTrials, [
         { number: 0, heartbeatAt: 10, worker },
         { number: 2, heartbeatAt: 20, worker: null },
+        { number: 3, heartbeatAt: 30, worker: "h/7/1//" },
       ]);
     });
 
