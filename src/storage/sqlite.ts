@@ -118,9 +118,10 @@ const FIRST_VALUE = "json_extract(objective_values, '$[0]')";
 
 /**
  * Indexes added to an existing file when a writer opens it: they change what queries cost, not what the file
- * means, so the schema version stays (older versions ignore them).
+ * means, so the schema version stays (older versions ignore them). Partial: a trial enters it once, when it
+ * completes, so writes pay little for it.
  */
-const INDEXES = `CREATE INDEX IF NOT EXISTS trials_by_value ON trials (study_id, state, ${FIRST_VALUE}, number);`;
+const INDEXES = `CREATE INDEX IF NOT EXISTS complete_by_value ON trials (study_id, ${FIRST_VALUE}, number) WHERE state = 'complete';`;
 
 const TRIAL_COLUMNS =
   "id, study_id, number, state, objective_values, params, distributions, user_attrs, system_attrs, started_at, completed_at, heartbeat_at, fail_reason";
@@ -569,21 +570,24 @@ export class SqliteStorage implements Storage {
   async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {
     const states = query.states ?? [];
     const direction = query.descending ? "DESC" : "ASC";
-    // Complete trials all have values: without the NULLs-last term, the best ones come straight off trials_by_value.
+    // Complete trials all have values: asked for alone, the best come straight off complete_by_value (whose
+    // condition the query must spell literally) without the NULLs-last term.
     const onlyComplete = states.length === 1 && states[0] === "complete";
+    const stateFilter = onlyComplete ? " AND state = 'complete'" : states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : "";
+    const stateValues = onlyComplete ? [] : states;
     const order =
       query.orderBy === "value"
         ? `${onlyComplete ? "" : "objective_values IS NULL, "}${FIRST_VALUE} ${direction}, number`
         : `number ${direction}`;
     const numbers = query.numbers === undefined ? [] : [JSON.stringify(query.numbers)];
     const sql =
-      `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ?${states.length > 0 ? ` AND state IN (${states.map(() => "?").join(", ")})` : ""}` +
+      `SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ?${stateFilter}` +
       `${numbers.length > 0 ? " AND number IN (SELECT value FROM json_each(?))" : ""} ORDER BY ${order} LIMIT ? OFFSET ?`;
     let statement = this.queries.get(sql);
     if (!statement) this.queries.set(sql, (statement = trialRows(this.db, sql)));
     // One read transaction: the curves belong to the same snapshot as the trials.
     return this.transaction.deferred((): TrialPage => {
-      const trials = this.trialsOf(statement.iterate(studyId, ...states, ...numbers, query.limit ?? -1, query.offset ?? 0));
+      const trials = this.trialsOf(statement.iterate(studyId, ...stateValues, ...numbers, query.limit ?? -1, query.offset ?? 0));
       if (query.curves === false || trials.length === 0) return { trials, intermediate: [] };
       const intermediate = this.statements.curvesOf.all(JSON.stringify(trials.map((t) => t.id))).map(
         (r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN }),

@@ -1,22 +1,23 @@
 /**
  * @module The heartbeat thread: marks the trials its process runs as alive, on its own connection, while the main
- * thread may be busy in a synchronous objective for minutes. Started by `heartbeat.ts`.
+ * thread may be busy in a synchronous objective for minutes. Started by `heartbeat.ts`, which shares with it the
+ * table of running trials.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { describeError } from "../errors.js";
 import { openStorage } from "../storage/open.js";
-import type { HeartbeatMessage } from "./heartbeat.js";
+import { runningIds, type HeartbeatThreadData } from "./heartbeat.js";
 
-const { url, intervalMs } = workerData as { url: string; intervalMs: number };
+const { url, intervalMs, running } = workerData as HeartbeatThreadData;
 const storage = openStorage(url);
-const running = new Set<number>();
+let table = running;
 
-parentPort!.on("message", (message: HeartbeatMessage) => {
-  if (message.type === "add") running.add(message.trialId);
-  else running.delete(message.trialId);
+parentPort!.on("message", (grown: BigInt64Array) => {
+  table = grown;
 });
 
 setInterval(() => {
-  if (running.size === 0) return;
-  storage.heartbeat([...running], Date.now()).catch((error: unknown) => parentPort!.postMessage(describeError(error).split("\n")[0]));
+  const ids = runningIds(table);
+  if (ids.length === 0) return;
+  storage.heartbeat(ids, Date.now()).catch((error: unknown) => parentPort!.postMessage(describeError(error).split("\n")[0]));
 }, intervalMs);

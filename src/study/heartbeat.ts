@@ -13,7 +13,12 @@ import { describeError } from "../errors.js";
 import { sqlitePath } from "../storage/open.js";
 import type { Storage } from "../storage/storage.js";
 
-export type HeartbeatMessage = { readonly type: "add" | "remove"; readonly trialId: number };
+/** What the heartbeat thread starts with; later it is sent a new slot table whenever the table grows. */
+export interface HeartbeatThreadData {
+  readonly url: string;
+  readonly intervalMs: number;
+  readonly running: BigInt64Array;
+}
 
 export interface Heartbeat {
   add(trialId: number): void;
@@ -69,9 +74,76 @@ class LoopHeartbeat implements Heartbeat {
   }
 }
 
+/**
+ * The trials a process runs, in memory shared with its heartbeat thread: the main thread writes a trial's id into
+ * a slot as the trial starts and clears it as it ends, which costs nothing like a message per trial; the thread
+ * reads the slots when it beats. A table that fills up is replaced by one twice as large, sent to the thread.
+ */
+export class RunningSlots {
+  private table: BigInt64Array;
+  private readonly slotOf = new Map<number, number>();
+  private readonly free: number[] = [];
+  private used = 0;
+
+  constructor(
+    capacity: number,
+    private readonly onGrow: (table: BigInt64Array) => void,
+  ) {
+    this.table = new BigInt64Array(new SharedArrayBuffer(capacity * BigInt64Array.BYTES_PER_ELEMENT));
+  }
+
+  get shared(): BigInt64Array {
+    return this.table;
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  add(trialId: number): void {
+    if (this.slotOf.has(trialId)) return;
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      if (this.used === this.table.length) this.grow();
+      slot = this.used++;
+    }
+    this.slotOf.set(trialId, slot);
+    Atomics.store(this.table, slot, BigInt(trialId));
+  }
+
+  remove(trialId: number): void {
+    const slot = this.slotOf.get(trialId);
+    if (slot === undefined) return;
+    this.slotOf.delete(trialId);
+    Atomics.store(this.table, slot, 0n);
+    this.free.push(slot);
+  }
+
+  ids(): number[] {
+    return [...this.slotOf.keys()];
+  }
+
+  private grow(): void {
+    const larger = new BigInt64Array(new SharedArrayBuffer(this.table.length * 2 * BigInt64Array.BYTES_PER_ELEMENT));
+    for (let i = 0; i < this.table.length; i++) Atomics.store(larger, i, Atomics.load(this.table, i));
+    this.table = larger;
+    this.onGrow(larger);
+  }
+}
+
+/** The ids in a shared slot table (the heartbeat thread's side). */
+export function runningIds(table: BigInt64Array): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < table.length; i++) {
+    const id = Atomics.load(table, i);
+    if (id !== 0n) ids.push(Number(id));
+  }
+  return ids;
+}
+
 class ThreadHeartbeat implements Heartbeat {
   private thread: Worker | null = null;
-  private readonly running = new Set<number>();
+  private readonly running = new RunningSlots(64, (table) => this.thread?.postMessage(table));
   private idleTimer: NodeJS.Timeout | null = null;
   /** Set when the thread failed: the main thread beats instead, as for other storages. */
   private failed = false;
@@ -88,16 +160,13 @@ class ThreadHeartbeat implements Heartbeat {
     this.running.add(trialId);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    if (this.thread) return this.thread.postMessage({ type: "add", trialId } satisfies HeartbeatMessage);
-    // A new thread (the first, or one after an idle stop or a crash) learns every trial that runs now.
-    this.thread = this.spawn();
-    for (const id of this.running) this.thread.postMessage({ type: "add", trialId: id } satisfies HeartbeatMessage);
+    // The first thread, or one after an idle stop: it reads the slots of every trial that runs now.
+    this.thread ??= this.spawn();
   }
 
   remove(trialId: number): void {
     this.fallback.remove(trialId);
-    this.running.delete(trialId);
-    this.thread?.postMessage({ type: "remove", trialId } satisfies HeartbeatMessage);
+    this.running.remove(trialId);
     if (this.running.size > 0 || this.idleTimer) return;
     this.idleTimer = setTimeout(() => void this.stop(), IDLE_STOP_MS);
     this.idleTimer.unref();
@@ -114,7 +183,8 @@ class ThreadHeartbeat implements Heartbeat {
 
   private spawn(): Worker {
     // No inherited Node flags: the thread needs none, and some (--input-type, given to `node -e`) make it fail to start.
-    const options = { workerData: { url: this.url, intervalMs: this.intervalMs }, execArgv: [] };
+    const workerData: HeartbeatThreadData = { url: this.url, intervalMs: this.intervalMs, running: this.running.shared };
+    const options = { workerData, execArgv: [] };
     const thread = FROM_SOURCE
       ? // Run from source (the tests, through tsx): Node 20 does not carry --import hooks into threads, so the
         // thread registers tsx before loading its .ts module.
@@ -127,8 +197,10 @@ class ThreadHeartbeat implements Heartbeat {
     thread.on("error", (error) => {
       this.warn(`heartbeat thread stopped (${describeError(error).split("\n")[0]}); beating from the main thread instead`);
       this.failed = true;
-      for (const id of this.running) this.fallback.add(id);
-      this.running.clear();
+      for (const id of this.running.ids()) {
+        this.fallback.add(id);
+        this.running.remove(id);
+      }
     });
     thread.on("exit", () => {
       if (this.thread === thread) this.thread = null;
