@@ -369,7 +369,8 @@ export class Study implements StudyView, TrialHost {
   async startTrial(targetTrials?: number): Promise<Trial | NoTrial> {
     await this.refresh();
     await this.recoverStaleTrials();
-    const worker = (this.workerAttrs ??= { [WORKER_ATTR]: encodeWorker(currentWorker()) });
+    // Only a shared store needs to say who runs a trial: in memory, it is always this process.
+    const worker = (this.workerAttrs ??= this.storage.persistent ? { [WORKER_ATTR]: encodeWorker(currentWorker()) } : {});
     let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
     while (record === null) record = await this.createProposedTrial(targetTrials, worker);
     if (typeof record === "string") return record;
