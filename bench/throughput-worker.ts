@@ -1,8 +1,10 @@
 /**
  * A benchmark worker process: loads the study, waits for the common start time, runs its trials, prints its timing.
  */
-import { createStudy, loadStudy, RandomSampler } from "../src/index.js";
 import { trivialObjective } from "./common.js";
+
+// The built package, as users run it: run from source, its heartbeat thread would load through tsx first.
+const { createStudy, loadStudy, RandomSampler } = (await import(new URL("../dist/index.js", import.meta.url).href)) as typeof import("../src/index.js");
 
 const [storage, name, trials, startAt, seed] = process.argv.slice(2);
 const study =

@@ -1,6 +1,6 @@
 /**
  * @module Trials per second on a trivial objective: memory and SQLite, one and four processes, with a check that no
- * trial was lost or duplicated.
+ * trial was lost or duplicated. The worker processes run the built package (`npm run build` first).
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
