@@ -42,6 +42,8 @@ export interface RunOptions {
   failFast?: boolean;
   /** Print one JSON document at the end instead of progress and the best trial. */
   json?: boolean;
+  /** Print nothing (a caller that reports the outcome itself, as `demo --json`). */
+  silent?: boolean;
 }
 
 export interface RunOutcome {
@@ -56,7 +58,7 @@ function lines(json: boolean | undefined): (text: string) => void {
 
 /** Runs the study to its target and prints the outcome; returns the (still open) study. */
 export async function runStudyWith(module: ObjectiveModule, options: RunOptions, file = "the objective file"): Promise<RunOutcome> {
-  const say = lines(options.json);
+  const say = lines(options.json || options.silent);
   let sampler;
   if (options.sampler.toLowerCase() === "grid") {
     if (!module.grid) throw new ConfigError(`--sampler grid needs the grid: add  export const grid = { name: [values…] }  to ${file}`);
@@ -106,7 +108,8 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
   }
 
   const stopListening = onStop((cause) => void interrupted(study, cause));
-  const progress = new Progress(study, { alreadyDone: already, ...(target !== undefined && { target }), out: process.stdout, quiet: options.json === true });
+  const quiet = options.json === true || options.silent === true;
+  const progress = new Progress(study, { alreadyDone: already, ...(target !== undefined && { target }), out: process.stdout, quiet });
   let failuresInARow = 0;
   let anyComplete = false;
   let autoSwitchesShown = autoSamplerHistory(study.systemAttrs).length;
@@ -153,6 +156,7 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
 
 /** Prints the best trial(s) and where the study is, or the JSON document. */
 function finish(study: Study, options: RunOptions, target: number | undefined, result: OptimizeResult | null): void {
+  if (options.silent) return;
   const front = study.bestTrials;
   if (options.json) {
     const document = {

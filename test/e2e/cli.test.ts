@@ -377,6 +377,15 @@ describe("scaletune CLI", () => {
     assert.ok(trials.every((t) => t.intermediateValues.length >= 1), "validation accuracy is reported per epoch");
   });
 
+  it("prints the demo's outcome as one JSON document with --json", () => {
+    const r = cli(["demo", "--trials", "2", "--storage", "sqlite:demo-json.db", "--json"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    const document = JSON.parse(r.stdout) as { study: string; best: { number: number; params: Record<string, unknown> }; testAccuracy: number };
+    assert.equal(document.study, "digits-mlp");
+    assert.ok(document.testAccuracy > 0.5 && document.testAccuracy <= 1, String(document.testAccuracy));
+    assert.ok(Object.keys(document.best.params).length > 0);
+  });
+
   it("lists trials a page at a time with --state, --sort, --limit and --fields, and puts user attributes in CSV", () => {
     const storage = "sqlite:list.db";
     assert.equal(cli(["run", "attrs.mjs", "--study", "l", "--storage", storage, "--trials", "12", "--sampler", "random", "--seed", "4"], dir.path).status, 0);

@@ -44,7 +44,7 @@ async function demo(options: DemoOptions): Promise<void> {
       sampler: options.sampler,
       ...(options.pruner !== undefined && { pruner: options.pruner }),
       ...(options.seed !== undefined && { seed: options.seed }),
-      ...(options.json && { json: true }),
+      ...(options.json && { silent: true }),
     },
   );
   const [best] = study.bestTrials;
