@@ -265,9 +265,12 @@ describe("scaletune CLI", () => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir.path });
     let stdout = "";
     let stderr = "";
+    let signalled = false;
     child.stdout.on("data", (d: Buffer) => {
       stdout += d;
-      if (/^trial 1 /m.test(stdout)) child.kill("SIGINT");
+      // 50 ms after trial 1 ends, both loops are well into their next 150 ms trials.
+      if (!signalled && /^trial 1 /m.test(stdout)) setTimeout(() => child.kill("SIGINT"), 50);
+      signalled ||= /^trial 1 /m.test(stdout);
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
