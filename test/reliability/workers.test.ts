@@ -76,7 +76,9 @@ describe("reliability: workers that die", () => {
     // Looking changes nothing: the trial is shown stale (its worker is gone), and is still there to recover.
     const studies = JSON.parse(cli(["studies", "--storage", "sqlite:only.db", "--json"], dir.path).stdout) as { counts: Record<string, number> }[];
     assert.deepEqual([studies[0]!.counts.running, studies[0]!.counts.stale], [0, 1]);
-    assert.match(cli(["studies", "--storage", "sqlite:only.db"], dir.path).stdout, /running\s+stale/);
+    const table = cli(["studies", "--storage", "sqlite:only.db"], dir.path);
+    assert.match(table.stdout, /running\s+stale/);
+    assert.match(table.stderr, /stale trials \(their worker stopped beating or is gone\) are failed and retried when a worker next runs the study: scaletune run … --study only/);
 
     const again = cli(args, dir.path);
     assert.equal(again.status, 0, again.stderr);

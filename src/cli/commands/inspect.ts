@@ -13,6 +13,7 @@ import { TRIAL_STATES, type FrozenTrial, type TrialState } from "../../study/typ
 import { isStale } from "../../study/worker.js";
 import type { StudySummary } from "../../storage/storage.js";
 import { csvRow, formatNumber, formatValue, print, table, trialJson } from "../format.js";
+import { shellQuote } from "../interruption.js";
 import { DEFAULT_STORAGE, existingStorage, positiveInt } from "../options.js";
 import {
   DEFAULT_CSV_FIELDS,
@@ -62,7 +63,7 @@ async function studies(options: StorageOption & { json?: boolean }): Promise<voi
   if (stale.length > 0) {
     process.stderr.write(
       `stale trials (their worker stopped beating or is gone) are failed and retried when a worker next runs the study: ` +
-        `${stale.map((s) => `scaletune run … --study ${s.name}`).join("; ")}\n`,
+        `${stale.map((s) => `scaletune run … --study ${shellQuote(s.name)}`).join("; ")}\n`,
     );
   }
 }
