@@ -43,7 +43,7 @@ export interface OptimizeOptions {
 }
 
 /** Why an `optimize` call stopped starting trials. */
-export type StopReason = "n-trials" | NoTrial | "timeout" | "stopped" | "aborted" | "error";
+export type StopReason = "n-trials" | NoTrial | "timeout" | "stopped" | "aborted";
 
 export interface OptimizeResult {
   /** Trials this call started. */
@@ -141,7 +141,6 @@ export async function optimize(study: Study, objective: Objective, options: Opti
   signal?.addEventListener("abort", onAbort);
 
   const stopReason = (): StopReason | null => {
-    if (firstError !== null) return "error";
     if (signal?.aborted) return "aborted";
     if (study.stopping) return "stopped";
     if (nTrials !== undefined && started >= nTrials) return "n-trials";
@@ -152,6 +151,8 @@ export async function optimize(study: Study, objective: Objective, options: Opti
   const turn = eventLoopTurns();
   const worker = async (): Promise<void> => {
     for (;;) {
+      // An uncaught objective error ends every loop; optimize rethrows it instead of returning a reason.
+      if (firstError !== null) return;
       const reason = stopReason();
       if (reason !== null) return void (stoppedBecause ??= reason);
       started++;
