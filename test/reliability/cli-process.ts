@@ -25,8 +25,8 @@ export class Background {
   stderr = "";
   readonly finished: Promise<Finished>;
 
-  constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd });
+  constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } });
     this.child.stdout.on("data", (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.finished = new Promise((resolve) =>

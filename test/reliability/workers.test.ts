@@ -11,7 +11,9 @@ import { Background, cli, trialsOf } from "./cli-process.js";
 const SLOW = `
 export default async (trial) => {
   const x = trial.suggestFloat("x", 0, 1);
-  await new Promise((r) => setTimeout(r, Number(process.env.TRIAL_MS ?? 50)));
+  // HANG_FROM: from this trial number on, trials never end on their own (a worker to kill mid-trial, without racing it).
+  const hang = trial.number >= Number(process.env.HANG_FROM ?? Infinity);
+  await new Promise((r) => setTimeout(r, hang ? 600_000 : 50));
   return x;
 };
 `;
@@ -43,6 +45,20 @@ before(() => {
 });
 after(() => dir.remove());
 
+/** Trial counts by state as `scaletune studies --json` prints them; empty while the study does not exist yet. */
+function studyCounts(study: string, storage: string): Record<string, number> {
+  const studies = JSON.parse(cli(["studies", "--storage", storage, "--json"], dir.path).stdout || "[]") as { name: string; counts: Record<string, number> }[];
+  return studies.find((s) => s.name === study)?.counts ?? {};
+}
+
+async function until(condition: () => boolean, withinMs = 60_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function workers(n: number, args: readonly string[]): Background[] {
   return Array.from({ length: n }, () => new Background(args, dir.path));
 }
@@ -50,9 +66,12 @@ function workers(n: number, args: readonly string[]): Background[] {
 describe("reliability: workers that die", () => {
   it("leaves nothing stuck when a worker is killed with -9 while others run: its trial is failed and run again", async () => {
     const args = ["run", "slow.mjs", "--study", "k9", "--storage", "sqlite:k9.db", "--trials", "30", "--concurrency", "2", "--sampler", "random"];
-    const [victim, ...others] = workers(3, args);
-    await victim!.waitFor(/^trial \d+ complete/m);
-    victim!.child.kill("SIGKILL");
+    // The victim's trials never end on their own, so it surely holds two running trials when it is killed.
+    const victim = new Background(args, dir.path, { HANG_FROM: "0" });
+    await until(() => studyCounts("k9", "sqlite:k9.db").running === 2);
+    const others = workers(2, args);
+    await others[0]!.waitFor(/^trial \d+ complete/m);
+    victim.child.kill("SIGKILL");
     const ended = await Promise.all(others.map((w) => w.end(60_000)));
     assert.deepEqual(ended.map((e) => e.status), [0, 0], ended.map((e) => e.stderr).join("\n"));
     const again = cli(args, dir.path);
@@ -68,11 +87,11 @@ describe("reliability: workers that die", () => {
 
   it("shows a killed worker's trial as stale, and re-runs it first with the same command", async () => {
     const args = ["run", "slow.mjs", "--study", "only", "--storage", "sqlite:only.db", "--trials", "5", "--sampler", "random"];
-    const [victim] = workers(1, args);
-    await victim!.waitFor(/^trial 1 complete/m);
-    // Trial 2 is running now (50 ms each): kill it mid-trial.
-    victim!.child.kill("SIGKILL");
-    await victim!.finished;
+    const victim = new Background(args, dir.path, { HANG_FROM: "2" });
+    await until(() => studyCounts("only", "sqlite:only.db").running === 1 && studyCounts("only", "sqlite:only.db").complete === 2);
+    // Trial 2 is running, and would run for ten minutes: kill it mid-trial.
+    victim.child.kill("SIGKILL");
+    await victim.finished;
     // Looking changes nothing: the trial is shown stale (its worker is gone), and is still there to recover.
     const studies = JSON.parse(cli(["studies", "--storage", "sqlite:only.db", "--json"], dir.path).stdout) as { counts: Record<string, number> }[];
     assert.deepEqual([studies[0]!.counts.running, studies[0]!.counts.stale], [0, 1]);
