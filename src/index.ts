@@ -17,10 +17,11 @@ export type { HeartbeatOptions, NoTrial, TrialOutcome } from "./study/study.js";
 export { StudyReader } from "./study/reader.js";
 export type { TrialListing } from "./study/reader.js";
 export { Trial, FixedTrial, BaseTrial } from "./study/trial.js";
-export type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./study/types.js";
-export type { Objective, OptimizeOptions, OptimizeResult, StopReason, TrialCallback } from "./execution/optimize.js";
+export type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./core/types.js";
+export type { Objective, OptimizeOptions, OptimizeResult, StopReason, TrialCallback } from "./study/optimize.js";
 
-export type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./samplers/sampler.js";
+export type { SamplingTrial, StudyView } from "./core/study-view.js";
+export type { Sampler, TrialReservation } from "./samplers/sampler.js";
 export { RandomSampler } from "./samplers/random.js";
 export { GridSampler } from "./samplers/grid.js";
 export { SobolSampler } from "./samplers/sobol.js";
@@ -32,7 +33,8 @@ export { CmaEsSampler } from "./samplers/cmaes/sampler.js";
 export type { CmaEsSamplerOptions, CmaEsState } from "./samplers/cmaes/sampler.js";
 export { CrossEntropySampler } from "./samplers/cross-entropy.js";
 export type { CrossEntropySamplerOptions } from "./samplers/cross-entropy.js";
-export { AutoSampler, AUTO_HISTORY_ATTR } from "./samplers/auto.js";
+export { AutoSampler } from "./samplers/auto.js";
+export { AUTO_HISTORY_ATTR } from "./core/attributes.js";
 export type { AutoSamplerOptions, AutoDelegates, AutoChoice } from "./samplers/auto.js";
 export { samplerByName, SAMPLER_NAMES } from "./samplers/registry.js";
 export type { Pruner } from "./pruners/pruner.js";
@@ -50,8 +52,10 @@ export type { HyperbandOptions } from "./pruners/hyperband.js";
 export { LearningCurvePruner } from "./pruners/learning-curve.js";
 export type { LearningCurveOptions } from "./pruners/learning-curve.js";
 export { prunerFromSpec, prunerNames } from "./pruners/registry.js";
-export { BohbSampler, bohb } from "./samplers/bohb.js";
-export type { BohbSamplerOptions, BohbOptions } from "./samplers/bohb.js";
+export { BohbSampler } from "./samplers/bohb.js";
+export type { BohbSamplerOptions } from "./samplers/bohb.js";
+export { bohb } from "./study/bohb.js";
+export type { BohbOptions } from "./study/bohb.js";
 
 export type {
   CategoricalChoice,

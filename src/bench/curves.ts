@@ -15,7 +15,7 @@
  * anchor.
  */
 import { ConfigError, TrialPruned } from "../errors.js";
-import type { ParamValue } from "../study/types.js";
+import type { ParamValue } from "../core/types.js";
 import { NumpyRandomState } from "./numpy-random.js";
 import type { BenchTrial } from "./problem.js";
 

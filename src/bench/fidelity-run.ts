@@ -7,7 +7,7 @@ import { TrialPruned } from "../errors.js";
 import type { CategoricalChoice, RangeOptions } from "../space/distributions.js";
 import type { Study } from "../study/study.js";
 import type { Trial } from "../study/trial.js";
-import type { ParamValue } from "../study/types.js";
+import type { ParamValue } from "../core/types.js";
 import type { CurveTrial } from "./curves.js";
 
 /**

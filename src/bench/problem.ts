@@ -6,7 +6,7 @@
  * scaletune study, through the Optuna bridge's replaying trial, and on a `FixedTrial` in tests.
  */
 import type { CategoricalChoice, RangeOptions } from "../space/distributions.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import type { RunResult } from "./run-result.js";
 
 /** The part of a trial a benchmark objective may use. `Trial` and `FixedTrial` satisfy it. */

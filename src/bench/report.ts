@@ -3,7 +3,7 @@
  * the best value when the optimum is unknown) at each budget, and the overhead; as JSON and as markdown tables
  * laid out like the Optuna anchors' RESULTS.md, with scaletune ÷ Optuna ratios.
  */
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import { regretOf, type Problem } from "./problem.js";
 import type { Engine, RunResult } from "./run-result.js";
 import { formatSignificant, mean, median, quartiles } from "./stats.js";

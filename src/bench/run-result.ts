@@ -2,7 +2,7 @@
  * @module The record of one benchmark run (one problem, one sampler, one seed), whoever produced it: scaletune,
  * Optuna through the bridge, or a published reference.
  */
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 
 export type Engine = "scaletune" | "optuna" | "published";
 

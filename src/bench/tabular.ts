@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ConfigError } from "../errors.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import type { BenchTrial, Problem } from "./problem.js";
 
 export interface TabularParam {

@@ -3,7 +3,7 @@
  * and 100 % of the budget (the paper's statistic) next to the paper's published values, and the methods' mean ranks
  * among the paper's optimizers — as JSON, and as markdown tables like the other benchmarks'.
  */
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import type { StepCost } from "./fidelity-run.js";
 import { formatSignificant, mean, median } from "./stats.js";
 import type { YahpoMfProblem } from "./yahpo-mf.js";

@@ -11,7 +11,7 @@ import { NopPruner } from "../pruners/pruner.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { samplerByName } from "../samplers/registry.js";
 import { createStudy } from "../study/api.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import { runFidelityStudy, type FidelityTrialRecord } from "./fidelity-run.js";
 import type { YahpoMfProblem } from "./yahpo-mf.js";
 

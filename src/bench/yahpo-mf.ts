@@ -15,7 +15,7 @@
  * steps are predicted in one call of the surrogate.
  */
 import { ConfigError, TrialPruned } from "../errors.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import type { CurveTrial } from "./curves.js";
 import type { StepCost } from "./fidelity-run.js";
 import { regretOf } from "./problem.js";

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import { sharedDataPath } from "./data-paths.js";
 import type { BenchTrial, Problem } from "./problem.js";
 

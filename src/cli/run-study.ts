@@ -3,7 +3,7 @@
  * trial, every stop cause obeyed, resumable with the same command.
  */
 import { ConfigError, SearchSpaceError } from "../errors.js";
-import type { OptimizeResult } from "../execution/optimize.js";
+import type { OptimizeResult } from "../study/optimize.js";
 import { HyperbandPruner } from "../pruners/hyperband.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { autoSamplerHistory } from "../samplers/auto.js";
@@ -11,7 +11,7 @@ import { GridSampler } from "../samplers/grid.js";
 import { samplerByName } from "../samplers/registry.js";
 import { createStudy } from "../study/api.js";
 import type { Study } from "../study/study.js";
-import type { Direction, FrozenTrial } from "../study/types.js";
+import type { Direction, FrozenTrial } from "../core/types.js";
 import { formatNumber, formatValue, trialJson } from "./format.js";
 import { exitCode, onStop, shellCommand, type StopCause } from "./interruption.js";
 import type { ObjectiveModule } from "./objective-module.js";

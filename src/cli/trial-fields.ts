@@ -6,7 +6,7 @@
  */
 import { ConfigError } from "../errors.js";
 import type { TrialKeys } from "../storage/storage.js";
-import type { FrozenTrial } from "../study/types.js";
+import type { FrozenTrial } from "../core/types.js";
 import { formatDuration, formatNumber, formatValue, trialJson } from "./format.js";
 
 export const FIELD_NAMES = [

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { HYPERBAND_BRACKETS_ATTR } from "../core/attributes.js";
 import { RandomSampler } from "../samplers/random.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { Rng } from "../math/random.js";
@@ -88,7 +89,7 @@ describe("HyperbandPruner", () => {
     const rng = new Rng(5);
     for (let i = 0; i < 40; i++) await runCurve(before, flat(rng.random(), 9));
     const old = before.trials();
-    assert.ok(old.every((t) => t.systemAttrs.hyperband_brackets === 3));
+    assert.ok(old.every((t) => t.systemAttrs[HYPERBAND_BRACKETS_ATTR] === 3));
 
     const large = new HyperbandPruner({ minResource: 1, maxResource: 27, reductionFactor: 3 });
     const study = await loadStudy({ name: "hb-inc", storage, pruner: large, ...quiet });
@@ -117,7 +118,7 @@ describe("HyperbandPruner", () => {
     }
     // A new trial draws among 4 brackets; the sampler sees old trials in the brackets they were drawn in with 3.
     const fresh = await study.ask();
-    assert.equal(fresh.systemAttrs.hyperband_brackets, 4);
+    assert.equal(fresh.systemAttrs[HYPERBAND_BRACKETS_ATTR], 4);
     const bracket = large.bracketOf("hb-inc", fresh.number, 4);
     const visible = large.samplerView(study, fresh).trials().filter((t) => t.number < old.length).map((t) => t.number);
     assert.deepEqual(visible, old.filter((t) => small.bracketOf("hb-inc", t.number, 3) === bracket).map((t) => t.number));

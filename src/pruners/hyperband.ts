@@ -18,12 +18,12 @@
  */
 import { ConfigError } from "../errors.js";
 import { hashString } from "../math/random.js";
-import type { SamplingTrial, StudyView } from "../samplers/sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
 import type { Study } from "../study/study.js";
-import { continuationOf } from "../study/trial.js";
-import type { FrozenTrial, JsonValue, TrialState } from "../study/types.js";
+import { HYPERBAND_BRACKETS_ATTR, HYPERBAND_BRACKET_ATTR, continuationOf, readAttr } from "../core/attributes.js";
+import type { FrozenTrial, JsonValue, TrialState } from "../core/types.js";
 import { paretoOrder } from "../math/pareto.js";
-import { directionSigns, lastStep, objectiveCurves } from "./curve.js";
+import { directionSigns, lastStep, objectiveCurves } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 import { failsRungPromotion } from "./rungs.js";
 import { checkMinResource, checkReductionFactor, firstCompleteLastStep } from "./successive-halving.js";
@@ -42,10 +42,6 @@ export interface HyperbandOptions {
   sampleWithinBracket?: boolean;
 }
 
-/** Stored with each sampled trial: the bracket count its bracket was drawn with. */
-const BRACKETS_ATTR = "hyperband_brackets";
-/** Stored with a continuation: the bracket of the trial it continues. */
-const BRACKET_ATTR = "hyperband_bracket";
 
 type TrialAttrs = Pick<FrozenTrial, "number" | "systemAttrs">;
 
@@ -89,7 +85,7 @@ export class HyperbandPruner implements Pruner {
 
   newTrialAttrs(study: StudyView): Readonly<Record<string, JsonValue>> {
     const brackets = this.bracketCount(study);
-    return brackets === null ? {} : { [BRACKETS_ATTR]: brackets };
+    return brackets === null ? {} : { [HYPERBAND_BRACKETS_ATTR]: brackets };
   }
 
   /** The study as the sampler should see it for this trial: only the trials of its bracket. */
@@ -162,7 +158,7 @@ export class HyperbandPruner implements Pruner {
       const ranked = paretoOrder(points.map((p) => p.map((v) => (Number.isNaN(v) ? Infinity : v)))).map((i) => group[i]!);
       for (const trial of ranked.slice(0, Math.max(1, Math.floor(group.length / this.reductionFactor)))) {
         if (continued.has(trial.number)) continue;
-        await study.enqueueContinuation(trial, { [BRACKET_ATTR]: bracket });
+        await study.enqueueContinuation(trial, { [HYPERBAND_BRACKET_ATTR]: bracket });
         promoted.push(trial);
       }
     }
@@ -171,9 +167,9 @@ export class HyperbandPruner implements Pruner {
 
   /** A trial's bracket: a continuation's parent's, else drawn with the bracket count stored with it (or today's). */
   private bracketOfTrial(studyName: string, trial: TrialAttrs, brackets: number): number {
-    const explicit = trial.systemAttrs[BRACKET_ATTR];
+    const explicit = readAttr(trial.systemAttrs, HYPERBAND_BRACKET_ATTR);
     if (typeof explicit === "number") return explicit;
-    const stored = trial.systemAttrs[BRACKETS_ATTR];
+    const stored = readAttr(trial.systemAttrs, HYPERBAND_BRACKETS_ATTR);
     return this.bracketOf(studyName, trial.number, typeof stored === "number" ? stored : brackets);
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Rng } from "../math/random.js";
 import { createStudy } from "../study/api.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import { runCurve } from "../testing/curves.js";
 import { LearningCurvePruner } from "./learning-curve.js";
 import { prunerFromSpec } from "./registry.js";

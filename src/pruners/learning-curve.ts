@@ -16,10 +16,10 @@
 import { ConfigError } from "../errors.js";
 import { normalQuantile } from "../math/normal.js";
 import { dominates } from "../math/pareto.js";
-import type { StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial } from "../study/types.js";
+import type { StudyView } from "../core/study-view.js";
+import type { FrozenTrial } from "../core/types.js";
 import { boundAtHorizon } from "./curve-models.js";
-import { checkCount, directionSigns, lastStep, objectiveCurves } from "./curve.js";
+import { checkCount, directionSigns, lastStep, objectiveCurves } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 import { checkMinResource, firstCompleteLastStep } from "./successive-halving.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../errors.js";
 import { createStudy } from "../study/api.js";
-import type { Direction } from "../study/types.js";
+import type { Direction } from "../core/types.js";
 import { describePrunerConformance, pruneDecision, type Curve } from "../testing/pruner-conformance.js";
 import { PatientPruner } from "./patient.js";
 import { MedianPruner } from "./percentile.js";

@@ -2,9 +2,9 @@
  * @module PatientPruner: prune only trials that stopped improving, so a noisy curve is not cut at its first bad step.
  */
 import { ConfigError } from "../errors.js";
-import type { StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial } from "../study/types.js";
-import { bestOf, checkCount, singleDirection } from "./curve.js";
+import type { StudyView } from "../core/study-view.js";
+import type { FrozenTrial } from "../core/types.js";
+import { bestOf, checkCount, singleDirection } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 
 export interface PatientPrunerOptions {

@@ -4,9 +4,9 @@
  */
 import { ConfigError } from "../errors.js";
 import { sortedQuantile } from "../math/statistics.js";
-import type { StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial } from "../study/types.js";
-import { bestSoFar, checkCount, decisionStep, isWorse, singleDirection } from "./curve.js";
+import type { StudyView } from "../core/study-view.js";
+import type { FrozenTrial } from "../core/types.js";
+import { bestSoFar, checkCount, decisionStep, isWorse, singleDirection } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 
 export interface MedianPrunerOptions {

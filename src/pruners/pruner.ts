@@ -1,8 +1,8 @@
 /**
  * @module The pruner interface: one decision, "stop this trial now?", from the study and the trial's curve.
  */
-import type { SamplingTrial, StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial, JsonValue } from "../study/types.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { FrozenTrial, JsonValue } from "../core/types.js";
 
 export interface Pruner {
   readonly name: string;

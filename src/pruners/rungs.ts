@@ -12,8 +12,8 @@
  * process therefore reaches the same decisions.
  */
 import { paretoOrder } from "../math/pareto.js";
-import type { Direction, FrozenTrial } from "../study/types.js";
-import { directionSigns, isWorse, lastStep, objectiveCurves } from "./curve.js";
+import type { Direction, FrozenTrial } from "../core/types.js";
+import { directionSigns, firstStepAtOrPast, isWorse, lastStep, objectiveCurves } from "../core/curve.js";
 
 export interface RungSchedule {
   readonly minResource: number;
@@ -24,15 +24,6 @@ export interface RungSchedule {
 /** The resource (step) of rung k. */
 export function rungResource(schedule: RungSchedule, rung: number): number {
   return schedule.minResource * schedule.reductionFactor ** (schedule.minEarlyStoppingRate + rung);
-}
-
-/** The first reported step at or past `resource`, or null when the curve has not got there. */
-export function firstStepAtOrPast(curve: ReadonlyMap<number, number>, resource: number): number | null {
-  const resourceStep = Math.ceil(resource);
-  if (curve.has(resourceStep)) return resourceStep;
-  let first: number | null = null;
-  for (const step of curve.keys()) if (step >= resource && (first === null || step < first)) first = step;
-  return first;
 }
 
 /**

@@ -2,9 +2,9 @@
  * @module SuccessiveHalvingPruner: asynchronous successive halving (ASHA) over the steps trials report.
  */
 import { ConfigError } from "../errors.js";
-import type { StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial } from "../study/types.js";
-import { checkCount, lastStep } from "./curve.js";
+import type { StudyView } from "../core/study-view.js";
+import type { FrozenTrial } from "../core/types.js";
+import { checkCount, lastStep } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 import { failsRungPromotion } from "./rungs.js";
 

@@ -2,9 +2,9 @@
  * @module ThresholdPruner: stop a trial whose latest value leaves fixed bounds or is NaN (a diverging run).
  */
 import { ConfigError } from "../errors.js";
-import type { StudyView } from "../samplers/sampler.js";
-import type { FrozenTrial } from "../study/types.js";
-import { checkCount, decisionStep } from "./curve.js";
+import type { StudyView } from "../core/study-view.js";
+import type { FrozenTrial } from "../core/types.js";
+import { checkCount, decisionStep } from "../core/curve.js";
 import type { Pruner } from "./pruner.js";
 
 export interface ThresholdPrunerOptions {

@@ -13,20 +13,18 @@
  * The choice is a function of the finished trials only, so every worker of a study and every resumed run makes the
  * same one. Each trial carries the name of the sampler that proposed it, and the study records every switch.
  */
+import { AUTO_CHOICE_ATTR as CHOICE_ATTR, AUTO_HISTORY_ATTR, readAttr } from "../core/attributes.js";
 import { Rng } from "../math/random.js";
 import type { Distribution, SearchSpace } from "../space/distributions.js";
 import { internalToUnit } from "../space/transform.js";
-import type { Direction, FrozenTrial, JsonValue } from "../study/types.js";
+import type { Direction, FrozenTrial, JsonValue } from "../core/types.js";
 import { CmaEsSampler } from "./cmaes/sampler.js";
 import { GPSampler } from "./gp/sampler.js";
-import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler, TrialReservation } from "./sampler.js";
 import { SobolSampler } from "./sobol.js";
 import { TPESampler } from "./tpe/tpe.js";
 
-/** Trial system attribute naming the sampler that proposed the trial. */
-const CHOICE_ATTR = "auto:sampler";
-/** Study system attribute: the list of choices made so far, with their reasons. */
-export const AUTO_HISTORY_ATTR = "auto_sampler";
 
 export type AutoChoice = "sobol" | "tpe" | "gp" | "cmaes";
 
@@ -185,7 +183,7 @@ export interface AutoSwitch {
 
 /** The AutoSampler's choices recorded in a study's system attributes, oldest first (empty for other samplers). */
 export function autoSamplerHistory(systemAttrs: Readonly<Record<string, JsonValue>>): readonly AutoSwitch[] {
-  const history = systemAttrs[AUTO_HISTORY_ATTR];
+  const history = readAttr(systemAttrs, AUTO_HISTORY_ATTR);
   return Array.isArray(history) ? (history as unknown as AutoSwitch[]) : [];
 }
 

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { NopPruner } from "../pruners/pruner.js";
 import { createStudy } from "../study/api.js";
-import type { FrozenTrial } from "../study/types.js";
+import type { FrozenTrial } from "../core/types.js";
 import { describeSamplerConformance } from "../testing/sampler-conformance.js";
-import { BohbSampler, bohb } from "./bohb.js";
+import { bohb } from "../study/bohb.js";
+import { BohbSampler } from "./bohb.js";
 import { RandomSampler } from "./random.js";
 import type { Sampler } from "./sampler.js";
 

@@ -17,13 +17,12 @@
  */
 import { ConfigError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
-import { HyperbandPruner, type HyperbandOptions } from "../pruners/hyperband.js";
-import { objectiveCurves } from "../pruners/curve.js";
-import { firstStepAtOrPast } from "../pruners/rungs.js";
+import { firstStepAtOrPast, objectiveCurves } from "../core/curve.js";
 import type { Distribution, SearchSpace } from "../space/distributions.js";
-import type { FrozenTrial, TrialState } from "../study/types.js";
+import type { FrozenTrial, TrialState } from "../core/types.js";
 import { RandomSampler } from "./random.js";
-import type { Sampler, SamplingTrial, StudyView } from "./sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler } from "./sampler.js";
 import { TPESampler } from "./tpe/tpe.js";
 
 export interface BohbSamplerOptions {
@@ -158,15 +157,4 @@ function valuedAt(source: readonly FrozenTrial[], budget: number, objectives: nu
     trials.push(Object.freeze({ ...trial, state: "complete" as const, value: values[0]!, values }));
   }
   return Object.freeze(trials);
-}
-
-export interface BohbOptions extends Omit<HyperbandOptions, "sampleWithinBracket">, BohbSamplerOptions {}
-
-/** A BOHB pair: the sampler and a Hyperband pruner that lets it see every bracket. */
-export function bohb(options: BohbOptions = {}): { sampler: BohbSampler; pruner: HyperbandPruner } {
-  const { minResource, maxResource, reductionFactor, ...samplerOptions } = options;
-  return {
-    sampler: new BohbSampler(samplerOptions),
-    pruner: new HyperbandPruner({ minResource, maxResource, reductionFactor, sampleWithinBracket: false }),
-  };
 }

@@ -17,9 +17,10 @@ import { ConfigError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
 import { cardinality, type Distribution } from "../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../space/transform.js";
-import type { FrozenTrial } from "../study/types.js";
+import type { FrozenTrial } from "../core/types.js";
 import { normalCdf, normalQuantile } from "../math/normal.js";
-import type { Sampler, SamplingTrial, StudyView } from "./sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler } from "./sampler.js";
 
 export interface CrossEntropySamplerOptions {
   /** Seed of every random draw: the same seed and trial history give the same proposals. Default: random. */

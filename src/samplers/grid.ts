@@ -5,13 +5,14 @@
  * point is claimed through the storage atomically with its trial's creation, so two workers can never evaluate the
  * same point. When every point is claimed the sampler reports exhaustion and `optimize` stops.
  */
+import { GRID_POINT_ATTR, gridClaim, readAttr } from "../core/attributes.js";
 import { SearchSpaceError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
 import type { Distribution } from "../space/distributions.js";
-import type { ParamValue } from "../study/types.js";
-import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "./sampler.js";
+import type { ParamValue } from "../core/types.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler, TrialReservation } from "./sampler.js";
 
-const GRID_ATTR = "grid";
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -72,7 +73,7 @@ export class GridSampler implements Sampler {
   async reserve(study: StudyView): Promise<TrialReservation | null> {
     const taken = new Set<number>();
     for (const trial of study.trials()) {
-      const mark = trial.systemAttrs[GRID_ATTR] as { grid?: string; index?: number } | undefined;
+      const mark = readAttr(trial.systemAttrs, GRID_POINT_ATTR) as { grid?: string; index?: number } | undefined;
       if (mark?.grid === this.fingerprint && typeof mark.index === "number") taken.add(mark.index);
     }
     if (this.proposedAt === this.cursor) this.cursor++;
@@ -82,8 +83,8 @@ export class GridSampler implements Sampler {
       this.proposedAt = this.cursor;
       return {
         fixedParams: this.point(index),
-        systemAttrs: { [GRID_ATTR]: { grid: this.fingerprint, index } },
-        claim: `grid:${this.fingerprint}:${index}`,
+        systemAttrs: { [GRID_POINT_ATTR]: { grid: this.fingerprint, index } },
+        claim: gridClaim(this.fingerprint, index),
       };
     }
     return null;

@@ -4,7 +4,8 @@
 import { Rng, hashString } from "../math/random.js";
 import type { Distribution } from "../space/distributions.js";
 import { unitToInternal } from "../space/transform.js";
-import type { Sampler, SamplingTrial, StudyView } from "./sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler } from "./sampler.js";
 
 export class RandomSampler implements Sampler {
   readonly name = "random";

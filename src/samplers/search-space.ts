@@ -8,8 +8,8 @@
  * the union instead. Both are incremental: each call only looks at trials finished since the last one.
  */
 import { sameDistribution, type SearchSpace } from "../space/distributions.js";
-import type { FrozenTrial, TrialState } from "../study/types.js";
-import type { StudyView } from "./sampler.js";
+import type { FrozenTrial, TrialState } from "../core/types.js";
+import type { StudyView } from "../core/study-view.js";
 
 const MODELLED_STATES: readonly TrialState[] = ["complete", "pruned"];
 

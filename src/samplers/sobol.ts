@@ -9,7 +9,8 @@ import { Rng, hashString } from "../math/random.js";
 import { SOBOL_MAX_DIMENSION, ScrambledSobol } from "../math/sobol.js";
 import type { Distribution } from "../space/distributions.js";
 import { unitToInternal } from "../space/transform.js";
-import type { Sampler, SamplingTrial, StudyView } from "./sampler.js";
+import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { Sampler } from "./sampler.js";
 
 export class SobolSampler implements Sampler {
   readonly name = "sobol";

@@ -12,8 +12,8 @@ import { parse } from "csv-parse/sync";
 import { SIX_ND, type FlopRule } from "./allocation.js";
 import { namedLike } from "./column-names.js";
 import type { LossPoint } from "./fit.js";
-import { SCALE_ATTR } from "../study/trial.js";
-import type { FrozenTrial } from "../study/types.js";
+import { SCALE_ATTR } from "../core/attributes.js";
+import type { FrozenTrial } from "../core/types.js";
 import type { HyperparameterRun } from "./hyperparameters.js";
 import type { LossLaw } from "./laws.js";
 

@@ -2,7 +2,7 @@
  * @module In-memory storage: the default when no URL is given. Fast, single-process, gone when the process ends.
  */
 import { DuplicateStudyError, StudyNotFoundError, TrialStateError } from "../errors.js";
-import type { Direction, JsonValue } from "../study/types.js";
+import type { Direction, JsonValue } from "../core/types.js";
 import { compareByQuery, summarizeStudy } from "./summary.js";
 import type {
   AttrKind,

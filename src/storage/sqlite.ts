@@ -13,7 +13,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import { parseDistribution, type Distribution } from "../space/distributions.js";
-import { WORKER_ATTR, type Direction, type JsonValue, type TrialState } from "../study/types.js";
+import { WORKER_ATTR } from "../core/attributes.js";
+import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,

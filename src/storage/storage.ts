@@ -10,7 +10,7 @@
  * instead of merging them in the database.
  */
 import type { Distribution } from "../space/distributions.js";
-import type { Direction, JsonValue, TrialState } from "../study/types.js";
+import type { Direction, JsonValue, TrialState } from "../core/types.js";
 
 export type FinalState = "complete" | "pruned" | "failed";
 export type AttrKind = "user" | "system";

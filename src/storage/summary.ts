@@ -1,7 +1,8 @@
 /**
  * @module A study's one-line summary (counts per state, best value) computed from its trial records.
  */
-import { TRIAL_STATES, WORKER_ATTR, type TrialState } from "../study/types.js";
+import { WORKER_ATTR } from "../core/attributes.js";
+import { TRIAL_STATES, type TrialState } from "../core/types.js";
 import type { RunningTrialInfo, StudyRecord, StudySummary, TrialQuery, TrialRecord } from "./storage.js";
 
 export function emptyCounts(): Record<TrialState, number> {

@@ -10,7 +10,7 @@ import { openStorage, type StorageInput } from "../storage/open.js";
 import type { Storage, StudyRecord } from "../storage/storage.js";
 import { checkName, studyNotFound } from "./catalog.js";
 import { Study, type HeartbeatOptions } from "./study.js";
-import type { Direction } from "./types.js";
+import type { Direction } from "../core/types.js";
 
 export interface StudyRuntimeOptions {
   sampler?: Sampler;

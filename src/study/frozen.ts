@@ -3,7 +3,7 @@
  */
 import { toExternal } from "../space/distributions.js";
 import type { TrialRecord } from "../storage/storage.js";
-import type { FrozenTrial, ParamValue } from "./types.js";
+import type { FrozenTrial, ParamValue } from "../core/types.js";
 
 export function externalParams(record: Pick<TrialRecord, "params" | "distributions">): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};

@@ -12,7 +12,7 @@ import { openStorage, type StorageInput } from "../storage/open.js";
 import type { IntermediateValue, Storage, StudyRecord, TrialKeys, TrialPage } from "../storage/storage.js";
 import { studyNotFound } from "./catalog.js";
 import { NO_METRICS, freezeTrial } from "./frozen.js";
-import type { Direction, FrozenTrial, TrialState } from "./types.js";
+import type { Direction, FrozenTrial, TrialState } from "../core/types.js";
 
 export interface TrialListing {
   /** Only trials in these states (default: all). */

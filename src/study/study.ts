@@ -1,16 +1,28 @@
 /**
  * @module A study: its trials (a cache refreshed incrementally from storage), ask/tell, enqueue, best values.
  */
+import {
+  CONTINUES_ATTR,
+  FIXED_PARAMS_ATTR,
+  PRUNER_ATTR,
+  RETRY_OF_ATTR,
+  SAMPLER_ATTR,
+  WORKER_ATTR,
+  continuationOf,
+  objectiveMetric,
+  retryOf,
+} from "../core/attributes.js";
 import { ConfigError, TrialStateError, describeError } from "../errors.js";
-import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from "../execution/optimize.js";
+import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from "./optimize.js";
 import type { Pruner } from "../pruners/pruner.js";
-import type { Sampler, StudyView, TrialReservation } from "../samplers/sampler.js";
+import type { StudyView } from "../core/study-view.js";
+import type { Sampler, TrialReservation } from "../samplers/sampler.js";
 import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { dominates } from "../math/pareto.js";
 import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
-import { CONTINUES_ATTR, FIXED_PARAMS_ATTR, Trial, continuationOf, objectiveMetric, toJsonValue, type TrialHost } from "./trial.js";
-import { WORKER_ATTR, type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "./types.js";
+import { Trial, toJsonValue, type TrialHost } from "./trial.js";
+import { type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "../core/types.js";
 import { currentWorker, encodeWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
 
 export interface HeartbeatOptions {
@@ -35,7 +47,6 @@ export interface StudyOptions {
 /** Returned to `tell` or from an objective: a value, one value per objective, or a final state. */
 export type TrialOutcome = number | readonly number[] | "pruned" | "failed";
 
-const RETRY_OF_ATTR = "retry_of";
 /** How often a trial's relative proposal is drawn again when another worker's running trial proposed the same. */
 const MAX_REDRAWS = 2;
 
@@ -43,8 +54,6 @@ const MAX_REDRAWS = 2;
 export type NoTrial = "exhausted" | "target-reached";
 /** Shared by every trial that reported nothing (never mutated: curves are copied on change). */
 const NO_VALUES: ReadonlyMap<number, number> = new Map();
-const SAMPLER_ATTR = "sampler";
-const PRUNER_ATTR = "pruner";
 
 /** A trial's latest record and curves; its snapshot is made once, when someone asks for it. */
 interface KnownTrial {
@@ -517,7 +526,7 @@ export class Study implements StudyView, TrialHost {
    * Interruptions are not the configuration's fault, so they retry without counting.
    */
   private async retry(record: TrialRecord, limit: number, counts = true): Promise<void> {
-    const depth = retryDepth(record.systemAttrs);
+    const depth = retryOf(record.systemAttrs)?.depth ?? 0;
     if (counts && depth >= limit) return;
     const fixed = record.systemAttrs[FIXED_PARAMS_ATTR];
     const params = { ...(fixed && typeof fixed === "object" && !Array.isArray(fixed) ? fixed : {}), ...externalParams(record) };
@@ -570,12 +579,6 @@ export class Study implements StudyView, TrialHost {
   resume(): void {
     this.stopRequested = false;
   }
-}
-
-function retryDepth(systemAttrs: Readonly<Record<string, JsonValue>>): number {
-  const retryOf = systemAttrs[RETRY_OF_ATTR];
-  if (retryOf && typeof retryOf === "object" && !Array.isArray(retryOf) && typeof retryOf.depth === "number") return retryOf.depth;
-  return 0;
 }
 
 function toRecord(frozen: FrozenTrial): TrialRecord {

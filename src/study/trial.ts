@@ -2,9 +2,11 @@
  * @module Trials as the objective sees them: `Trial` (inside a study) and `FixedTrial` (given values), sharing
  * one suggestion front end so the same objective runs in a study, in a unit test, and in production.
  */
+import { FIXED_PARAMS_ATTR, OBJECTIVE_METRIC_PREFIX, SCALE_ATTR, continuationOf, objectiveMetric } from "../core/attributes.js";
 import { ConfigError, SearchSpaceError, TrialStateError } from "../errors.js";
 import type { Pruner } from "../pruners/pruner.js";
-import type { Sampler, StudyView } from "../samplers/sampler.js";
+import type { StudyView } from "../core/study-view.js";
+import type { Sampler } from "../samplers/sampler.js";
 import {
   categoricalDistribution,
   containsInternal,
@@ -22,21 +24,7 @@ import {
 } from "../space/distributions.js";
 import type { Storage, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { freezeTrial } from "./frozen.js";
-import type { FrozenTrial, JsonValue, ParamValue } from "./types.js";
-
-/** The system attribute that carries values a trial must take (enqueued trials, grid points, retries). */
-export const FIXED_PARAMS_ATTR = "fixed_params";
-/** The system attribute of a trial that continues another one's training: `{ trial, lastStep }` (see `Study.enqueueContinuation`). */
-export const CONTINUES_ATTR = "continues";
-
-/** The trial a trial continues and the last step that trial reached, from its system attributes; null if none. */
-export function continuationOf(
-  systemAttrs: Readonly<Record<string, JsonValue>>,
-): { readonly trial: number; readonly lastStep: number | null } | null {
-  const value = systemAttrs[CONTINUES_ATTR];
-  if (typeof value !== "object" || value === null || Array.isArray(value) || typeof value.trial !== "number") return null;
-  return { trial: value.trial, lastStep: typeof value.lastStep === "number" ? value.lastStep : null };
-}
+import type { FrozenTrial, JsonValue, ParamValue } from "../core/types.js";
 
 function checkName(name: unknown): asserts name is string {
   if (typeof name !== "string" || name === "") throw new SearchSpaceError(`parameter names must be non-empty strings, got ${JSON.stringify(name)}`);
@@ -53,9 +41,6 @@ export function toJsonValue(key: string, value: unknown): JsonValue {
   if (text === undefined) throw new ConfigError(`attribute "${key}" is ${String(value)}, which cannot be stored; use null`);
   return JSON.parse(text) as JsonValue;
 }
-
-/** The user attribute holding a trial's scale (see `setScale`). */
-export const SCALE_ATTR = "scale";
 
 export abstract class BaseTrial {
   protected readonly internal: Record<string, number> = {};
@@ -226,13 +211,6 @@ function checkReport(
     all[name] = metricValue;
   }
   return [values[0] as number, all];
-}
-
-const OBJECTIVE_METRIC_PREFIX = "objective:";
-
-/** The metric under which objective `index` (≥ 1) of a multi-objective report is stored; objective 0 is the curve. */
-export function objectiveMetric(index: number): string {
-  return `${OBJECTIVE_METRIC_PREFIX}${index}`;
 }
 
 /** What a running trial needs from its study. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import type { JsonValue } from "./types.js";
+import type { JsonValue } from "../core/types.js";
 import { currentWorker, encodeWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
 
 describe("worker identity", () => {

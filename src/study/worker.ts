@@ -10,7 +10,7 @@
  */
 import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
-import type { JsonValue } from "./types.js";
+import type { JsonValue } from "../core/types.js";
 
 export interface WorkerIdentity {
   readonly host: string;

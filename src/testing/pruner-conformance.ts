@@ -21,7 +21,7 @@ import { RandomSampler } from "../samplers/random.js";
 import { MemoryStorage } from "../storage/memory.js";
 import { createStudy, loadStudy, type CreateStudyOptions } from "../study/api.js";
 import type { Study } from "../study/study.js";
-import type { Direction, FrozenTrial } from "../study/types.js";
+import type { Direction, FrozenTrial } from "../core/types.js";
 
 const TRIALS = 30;
 const STEPS = 12;

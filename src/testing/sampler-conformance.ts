@@ -11,7 +11,7 @@ import { containsInternal, type Distribution } from "../space/distributions.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { createStudy, loadStudy } from "../study/api.js";
 import type { Trial } from "../study/trial.js";
-import type { ParamValue } from "../study/types.js";
+import type { ParamValue } from "../core/types.js";
 import { tempDir } from "./temp.js";
 
 /** Every kind of parameter the library offers, suggested in a fixed order. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { FrozenTrial, TrialState } from "../../study/types.js";
+import type { FrozenTrial, TrialState } from "../../core/types.js";
 import { SlotIndex, completeGeneration, readSlot, slotAttrs, type Slot } from "./history.js";
 
 function trial(number: number, state: TrialState, slot: Slot | null): FrozenTrial {

@@ -6,12 +6,13 @@
  * process as in the one that proposed them: the tags, not the order in which trials happened to finish, decide
  * which trials form a generation.
  */
-import type { FrozenTrial, JsonValue } from "../../study/types.js";
-
-export const RESTART_ATTR = "cmaes:restart";
-export const GENERATION_ATTR = "cmaes:generation";
-export const INDEX_ATTR = "cmaes:index";
-export const SPACE_ATTR = "cmaes:space";
+import {
+  CMAES_GENERATION_ATTR as GENERATION_ATTR,
+  CMAES_INDEX_ATTR as INDEX_ATTR,
+  CMAES_RESTART_ATTR as RESTART_ATTR,
+  CMAES_SPACE_ATTR as SPACE_ATTR,
+} from "../../core/attributes.js";
+import type { FrozenTrial, JsonValue } from "../../core/types.js";
 
 export interface Slot {
   readonly restart: number;

@@ -6,7 +6,7 @@ import type { Study } from "../../study/study.js";
 import type { Trial } from "../../study/trial.js";
 import { describeSamplerConformance } from "../../testing/sampler-conformance.js";
 import { tempDir } from "../../testing/temp.js";
-import { GENERATION_ATTR, INDEX_ATTR, RESTART_ATTR } from "./history.js";
+import { CMAES_GENERATION_ATTR as GENERATION_ATTR, CMAES_INDEX_ATTR as INDEX_ATTR, CMAES_RESTART_ATTR as RESTART_ATTR } from "../../core/attributes.js";
 import { CmaEs } from "./cma-es.js";
 import { CmaEsSampler, type CmaEsSamplerOptions } from "./sampler.js";
 

@@ -16,16 +16,18 @@
  * @example
  * const study = await createStudy({ sampler: new CmaEsSampler({ seed: 1 }) });
  */
+import { cmaesClaim, cmaesSpaceAttr } from "../../core/attributes.js";
 import { ConfigError } from "../../errors.js";
 import { Rng, hashString } from "../../math/random.js";
 import { cardinality, sameDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../../space/transform.js";
-import type { FrozenTrial, TrialState } from "../../study/types.js";
-import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sampler.js";
+import type { FrozenTrial, TrialState } from "../../core/types.js";
+import type { SamplingTrial, StudyView } from "../../core/study-view.js";
+import type { Sampler, TrialReservation } from "../sampler.js";
 import { IntersectionSearchSpace } from "../search-space.js";
 import { CmaEs, defaultPopsize, type Candidate, type SearchDistribution } from "./cma-es.js";
 import { SlotIndex, completeGeneration, readSlot, slotAttrs, type Slot } from "./history.js";
-import { modelledPart, runSpace, spaceAttrKey, spaceFromJson, spaceToJson, type RunSpace } from "./space.js";
+import { modelledPart, runSpace, spaceFromJson, spaceToJson, type RunSpace } from "./space.js";
 
 export interface CmaEsSamplerOptions {
   /** Seed of every random draw: the same seed and trial history give the same proposals. Default: random. */
@@ -192,11 +194,11 @@ export class CmaEsSampler implements Sampler {
     const generation = run.optimizer.generation;
     const distribution = run.optimizer.distribution;
 
-    const key = spaceAttrKey(run.space.fingerprint);
+    const key = cmaesSpaceAttr(run.space.fingerprint);
     if (!(key in study.systemAttrs)) await study.setSystemAttrs({ [key]: spaceToJson(run.space) });
     const record = { restart, space: run.space.fingerprint };
     let slot: Slot = { ...record, generation, index: state.index.nextIndex(record, generation) };
-    while (!(await study.claim(`cmaes:${slot.space}:${restart}:${generation}:${slot.index}`))) slot = { ...slot, index: slot.index + 1 };
+    while (!(await study.claim(cmaesClaim(slot.space, restart, generation, slot.index)))) slot = { ...slot, index: slot.index + 1 };
 
     const { point } = this.candidate(distribution, slot);
     const values: Record<string, number> = {};
@@ -304,7 +306,7 @@ export class CmaEsSampler implements Sampler {
   private spaceOf(study: StudyView, state: StudyState, fingerprint: string): RunSpace {
     let space = state.spaces.get(fingerprint);
     if (space === undefined) {
-      const stored = study.systemAttrs[spaceAttrKey(fingerprint)];
+      const stored = study.systemAttrs[cmaesSpaceAttr(fingerprint)];
       if (stored === undefined) {
         throw new ConfigError(
           `CmaEsSampler: study "${study.name}" has trials of search space ${fingerprint} but no record of that space; the storage may be incomplete`,

@@ -8,12 +8,10 @@
 import { cardinality, parseDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { unitToInternal } from "../../space/transform.js";
 import { hashString } from "../../math/random.js";
-import type { JsonValue } from "../../study/types.js";
+import type { JsonValue } from "../../core/types.js";
 import type { DiscreteAxis } from "./cma-es.js";
 
 type NumericDistribution = Exclude<Distribution, { type: "categorical" }>;
-
-const SPACE_ATTR_PREFIX = "cmaes:space:";
 
 export interface RunSpace {
   /** Parameter names, sorted: axis i is names[i]. */
@@ -48,11 +46,6 @@ export function runSpace(space: SearchSpace): RunSpace {
     axes: distributions.map(discreteAxis),
     fingerprint: hashString(JSON.stringify(canonical)).toString(16).padStart(8, "0"),
   };
-}
-
-/** The study system attribute that stores a run space. */
-export function spaceAttrKey(fingerprint: string): string {
-  return SPACE_ATTR_PREFIX + fingerprint;
 }
 
 export function spaceToJson(space: RunSpace): JsonValue {

@@ -46,13 +46,15 @@
  * highest-numbered observed trial. A proposal is thus a function of the seed, the trial number, the observed
  * trials (values, parameters and stored fits) and the running trials' parameters.
  */
+import { GP_KERNEL_ATTR as FIT_ATTR } from "../../core/attributes.js";
 import { ConfigError } from "../../errors.js";
 import { Rng, hashString } from "../../math/random.js";
 import { sameDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { unitToInternal } from "../../space/transform.js";
-import type { FrozenTrial } from "../../study/types.js";
+import type { FrozenTrial } from "../../core/types.js";
 import { UnionSearchSpace } from "../search-space.js";
-import type { Sampler, SamplingTrial, StudyView, TrialReservation } from "../sampler.js";
+import type { SamplingTrial, StudyView } from "../../core/study-view.js";
+import type { Sampler, TrialReservation } from "../sampler.js";
 import { SobolSampler } from "../sobol.js";
 import { LogExpectedImprovement, maximizeAcquisition } from "./acquisition.js";
 import { ActivityRules } from "./activity.js";
@@ -82,7 +84,6 @@ const FLAT_STREAM = hashString("gp/flat-columns");
 const FLAT_REACH = 0.03;
 
 /** Trial system attribute holding the hyperparameters fitted when the trial was proposed. */
-const FIT_ATTR = "gp:kernel";
 const ACQUISITION_STREAM = hashString("gp/acquisition");
 /** How many of the best observations the acquisition search perturbs. */
 const ANCHORS = 5;

@@ -9,8 +9,8 @@
  * and leaves the groups for good (the per-parameter fallback handles it).
  */
 import { sameDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
-import type { TrialState } from "../../study/types.js";
-import type { StudyView } from "../sampler.js";
+import type { TrialState } from "../../core/types.js";
+import type { StudyView } from "../../core/study-view.js";
 
 const MODELLED_STATES: readonly TrialState[] = ["complete", "pruned"];
 

@@ -10,7 +10,7 @@
  */
 import { cardinality, sameDistribution, type Distribution } from "../../space/distributions.js";
 import { internalToUnit } from "../../space/transform.js";
-import type { Direction, FrozenTrial } from "../../study/types.js";
+import type { Direction, FrozenTrial } from "../../core/types.js";
 import { IntersectionSearchSpace } from "../search-space.js";
 import { GroupDecomposedSearchSpace } from "./group-decomposition.js";
 import { paretoOrder } from "../../math/pareto.js";

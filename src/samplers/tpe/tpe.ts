@@ -25,8 +25,9 @@ import { ConfigError } from "../../errors.js";
 import { Rng, hashString } from "../../math/random.js";
 import { cardinality, sameDistribution, snapInternal, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../../space/transform.js";
-import type { FrozenTrial } from "../../study/types.js";
-import type { Sampler, SamplingTrial, StudyView } from "../sampler.js";
+import type { FrozenTrial } from "../../core/types.js";
+import type { SamplingTrial, StudyView } from "../../core/study-view.js";
+import type { Sampler } from "../sampler.js";
 import { StudyHistory, configurationKey, toCoordinate, type ParamHistory } from "./history.js";
 import { ParzenEstimator, type Coordinate, type ParzenOptions } from "./parzen-estimator.js";
 

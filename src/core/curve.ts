@@ -3,14 +3,23 @@
  * step and trial counts that schedule when a pruner reads it.
  */
 import { ConfigError } from "../errors.js";
-import { objectiveMetric } from "../study/trial.js";
-import type { Direction, FrozenTrial } from "../study/types.js";
+import { objectiveMetric } from "./attributes.js";
+import type { Direction, FrozenTrial } from "./types.js";
 
 /** The largest step the trial has reported, or null before its first report. */
 export function lastStep(trial: Pick<FrozenTrial, "intermediateValues">): number | null {
   let last: number | null = null;
   for (const step of trial.intermediateValues.keys()) if (last === null || step > last) last = step;
   return last;
+}
+
+/** The first reported step at or past `resource`, or null when the curve has not got there. */
+export function firstStepAtOrPast(curve: ReadonlyMap<number, number>, resource: number): number | null {
+  const resourceStep = Math.ceil(resource);
+  if (curve.has(resourceStep)) return resourceStep;
+  let first: number | null = null;
+  for (const step of curve.keys()) if (step >= resource && (first === null || step < first)) first = step;
+  return first;
 }
 
 /** The best value over every reported step (NaN if any reported value is NaN and none is better, as NaN never is). */

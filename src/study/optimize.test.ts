@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../errors.js";
 import { GridSampler } from "../samplers/grid.js";
 import { RandomSampler } from "../samplers/random.js";
-import { createStudy, loadStudy } from "../study/api.js";
+import { createStudy, loadStudy } from "./api.js";
 import { tempDir } from "../testing/temp.js";
 
 const quiet = { warn: () => {} };

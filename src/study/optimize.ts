@@ -6,9 +6,9 @@
  * not after the whole run.
  */
 import { ConfigError, describeError, isTrialPruned } from "../errors.js";
-import type { NoTrial, Study, TrialOutcome } from "../study/study.js";
-import type { Trial } from "../study/trial.js";
-import type { FrozenTrial } from "../study/types.js";
+import type { NoTrial, Study, TrialOutcome } from "./study.js";
+import type { Trial } from "./trial.js";
+import type { FrozenTrial } from "../core/types.js";
 
 export type Objective = (trial: Trial) => TrialOutcome | Promise<TrialOutcome>;
 export type TrialCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;

@@ -10,9 +10,6 @@ export type TrialState = "waiting" | "running" | "complete" | "pruned" | "failed
 export const FINISHED_STATES: readonly TrialState[] = ["complete", "pruned", "failed"];
 export const TRIAL_STATES: readonly TrialState[] = ["waiting", "running", "complete", "pruned", "failed"];
 
-/** The system attribute naming who runs a trial (host, process), set when the trial starts. */
-export const WORKER_ATTR = "worker";
-
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type ParamValue = number | CategoricalChoice;
 
