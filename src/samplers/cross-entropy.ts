@@ -17,7 +17,7 @@ import { ConfigError } from "../errors.js";
 import { Rng, hashString } from "../math/random.js";
 import { cardinality, type Distribution } from "../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../space/transform.js";
-import type { FrozenTrial } from "../core/types.js";
+import { FINISHED_STATES, type FrozenTrial } from "../core/types.js";
 import { normalCdf, normalQuantile } from "../math/normal.js";
 import type { SamplingTrial, StudyView } from "../core/study-view.js";
 import type { Sampler } from "./sampler.js";
@@ -153,7 +153,7 @@ export class CrossEntropySampler implements Sampler {
   private model(study: StudyView, generation: number): GenerationModel {
     const state = this.stateFor(study);
     const blocks: FrozenTrial[][] = Array.from({ length: generation }, () => []);
-    for (const trial of study.trials({ states: ["complete", "pruned", "failed"] })) {
+    for (const trial of study.trials({ states: FINISHED_STATES })) {
       const block = this.generationOf(trial.number);
       if (block < generation) blocks[block]!.push(trial);
     }

@@ -21,7 +21,7 @@ import { ConfigError } from "../../errors.js";
 import { Rng, hashString } from "../../math/random.js";
 import { cardinality, sameDistribution, type Distribution, type SearchSpace } from "../../space/distributions.js";
 import { internalToUnit, unitToInternal } from "../../space/transform.js";
-import type { FrozenTrial, TrialState } from "../../core/types.js";
+import { FINISHED_STATES as FINISHED, type FrozenTrial } from "../../core/types.js";
 import type { SamplingTrial, StudyView } from "../../core/study-view.js";
 import type { Sampler, TrialReservation } from "../sampler.js";
 import { IntersectionSearchSpace } from "../search-space.js";
@@ -71,7 +71,6 @@ export interface CmaEsState {
   readonly covariance: Float64Array;
 }
 
-const FINISHED: readonly TrialState[] = ["complete", "pruned", "failed"];
 const RESTART_MEAN_STREAM = hashString("cmaes:restart-mean");
 const DEFAULT_SIGMA0 = 1 / 6;
 
