@@ -4,7 +4,6 @@
  */
 import { ConfigError, SearchSpaceError } from "../errors.js";
 import type { OptimizeResult } from "../study/optimize.js";
-import { HyperbandPruner } from "../pruners/hyperband.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { autoSamplerHistory } from "../samplers/auto.js";
 import { GridSampler } from "../samplers/grid.js";
@@ -83,7 +82,7 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     say(`no --trials given: the study's target is ${target} trials (--trials N sets it; --timeout S alone runs until then)`);
   }
   if (options.continueBestTrials) {
-    if (!(study.pruner instanceof HyperbandPruner)) {
+    if (!study.pruner.continueBestTrials) {
       throw new ConfigError(
         "--continue-best-trials continues a Hyperband study under a larger maximum: give --pruner hyperband:maxResource=<new maximum>,…",
       );

@@ -23,3 +23,13 @@ export interface StudyView {
 
 /** The parts of a trial in progress that a sampler may use. */
 export type SamplingTrial = Pick<FrozenTrial, "id" | "number" | "internalParams" | "distributions" | "systemAttrs">;
+
+/**
+ * What a pruner needs to queue continuations of finished trials under a larger budget (incremental Hyperband):
+ * the study's trials as stored now, and a queue that starts each continuation from its parent's curve.
+ */
+export interface ContinuableStudy extends Pick<StudyView, "name" | "directions" | "trials"> {
+  /** Reads what other workers stored since the last look. */
+  refresh(): Promise<void>;
+  enqueueContinuation(parent: FrozenTrial, systemAttrs?: Readonly<Record<string, JsonValue>>): Promise<void>;
+}

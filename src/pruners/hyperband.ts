@@ -18,8 +18,7 @@
  */
 import { ConfigError } from "../errors.js";
 import { hashString } from "../math/random.js";
-import type { SamplingTrial, StudyView } from "../core/study-view.js";
-import type { Study } from "../study/study.js";
+import type { ContinuableStudy, SamplingTrial, StudyView } from "../core/study-view.js";
 import { HYPERBAND_BRACKETS_ATTR, HYPERBAND_BRACKET_ATTR, continuationOf, readAttr } from "../core/attributes.js";
 import type { FrozenTrial, JsonValue, TrialState } from "../core/types.js";
 import { paretoOrder } from "../math/pareto.js";
@@ -132,7 +131,7 @@ export class HyperbandPruner implements Pruner {
    * such last step, the best ⌊n/η⌋ (at least one) of the n trials that finished there. Trials already continued are
    * skipped, so calling it twice queues nothing new. Returns the trials continued.
    */
-  async continueBestTrials(study: Study): Promise<FrozenTrial[]> {
+  async continueBestTrials(study: ContinuableStudy): Promise<FrozenTrial[]> {
     if (this.maxResource === "auto") {
       throw new ConfigError(`continueBestTrials needs a numeric maxResource (the new maximum), not "auto"`);
     }

@@ -1,7 +1,7 @@
 /**
  * @module The pruner interface: one decision, "stop this trial now?", from the study and the trial's curve.
  */
-import type { SamplingTrial, StudyView } from "../core/study-view.js";
+import type { ContinuableStudy, SamplingTrial, StudyView } from "../core/study-view.js";
 import type { FrozenTrial, JsonValue } from "../core/types.js";
 
 export interface Pruner {
@@ -19,6 +19,12 @@ export interface Pruner {
    * options do (Hyperband records its bracket count, so raising maxResource keeps old trials in their brackets).
    */
   newTrialAttrs?(study: StudyView): Readonly<Record<string, JsonValue>>;
+  /**
+   * Raising a multi-fidelity schedule's budget: queues, as continuations, the finished trials the larger schedule
+   * would have promoted, and returns them (`scaletune run --continue-best-trials`). Pruners without a schedule to
+   * raise leave it out.
+   */
+  continueBestTrials?(study: ContinuableStudy): Promise<FrozenTrial[]>;
 }
 
 /** Never prunes: for studies whose every trial must run to the end. */

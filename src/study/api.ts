@@ -9,7 +9,8 @@ import type { Sampler } from "../samplers/sampler.js";
 import { openStorage, type StorageInput } from "../storage/open.js";
 import type { Storage, StudyRecord } from "../storage/storage.js";
 import { checkName, studyNotFound } from "./catalog.js";
-import { Study, type HeartbeatOptions } from "./study.js";
+import type { HeartbeatOptions } from "./recovery.js";
+import { Study } from "./study.js";
 import type { Direction } from "../core/types.js";
 
 export interface StudyRuntimeOptions {

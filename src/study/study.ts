@@ -7,10 +7,8 @@ import {
   PRUNER_ATTR,
   RETRY_OF_ATTR,
   SAMPLER_ATTR,
-  WORKER_ATTR,
   continuationOf,
   objectiveMetric,
-  retryOf,
 } from "../core/attributes.js";
 import { ConfigError, TrialStateError, describeError } from "../errors.js";
 import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from "./optimize.js";
@@ -19,22 +17,10 @@ import type { StudyView } from "../core/study-view.js";
 import type { Sampler, TrialReservation } from "../samplers/sampler.js";
 import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { dominates } from "../math/pareto.js";
-import { NO_METRICS, freezeTrial, externalParams } from "./frozen.js";
-import { startHeartbeat, type Heartbeat } from "./heartbeat.js";
+import { NO_METRICS, freezeTrial } from "./frozen.js";
+import { DEFAULT_HEARTBEAT, WorkerRecovery, recordOf, type HeartbeatOptions } from "./recovery.js";
 import { Trial, toJsonValue, type TrialHost } from "./trial.js";
 import { type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "../core/types.js";
-import { currentWorker, encodeWorker, isWorkerGone, parseWorker, workerLabel } from "./worker.js";
-
-export interface HeartbeatOptions {
-  /** How often a worker marks its running trials alive. */
-  intervalMs?: number;
-  /** A running trial without a heartbeat for this long is failed (its worker is presumed dead) and retried. */
-  staleAfterMs?: number;
-  /** How many times the parameters of a trial failed this way are retried. */
-  retries?: number;
-}
-
-export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = { intervalMs: 10_000, staleAfterMs: 60_000, retries: 1 };
 
 export interface StudyOptions {
   sampler: Sampler;
@@ -86,7 +72,7 @@ export class Study implements StudyView, TrialHost {
   readonly directions: readonly Direction[];
   readonly sampler: Sampler;
   readonly pruner: Pruner;
-  private readonly heartbeatOptions: Required<HeartbeatOptions>;
+  private readonly recovery: WorkerRecovery;
   private readonly warnSink: (message: string) => void;
 
   private cursor = 0;
@@ -105,15 +91,11 @@ export class Study implements StudyView, TrialHost {
   ]);
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
-  private lastStaleCheck = 0;
   /** Trials that supersede a failed one (`retry_of`): the failed one no longer counts toward a target. */
   private retries = 0;
   /** Trials this process is evaluating, for heartbeats and interruption. */
   readonly running = new Map<number, Trial>();
-  private heartbeatSender: Heartbeat | null = null;
   private unusedReservation: TrialReservation | null = null;
-  /** Stored with every trial this process starts (who runs it). */
-  private workerAttrs: Readonly<Record<string, JsonValue>> | null = null;
   private stopRequested = false;
   private readonly warned = new Set<string>();
 
@@ -127,7 +109,7 @@ export class Study implements StudyView, TrialHost {
     this.directions = record.directions;
     this.sampler = options.sampler;
     this.pruner = options.pruner;
-    this.heartbeatOptions = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+    this.recovery = new WorkerRecovery(this, { ...DEFAULT_HEARTBEAT, ...options.heartbeat }, (id) => this.running.has(id));
     this.warnSink = options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`));
   }
 
@@ -136,7 +118,7 @@ export class Study implements StudyView, TrialHost {
   }
 
   get heartbeat(): Readonly<Required<HeartbeatOptions>> {
-    return this.heartbeatOptions;
+    return this.recovery.options;
   }
 
   /** Warns once per distinct message. */
@@ -378,14 +360,13 @@ export class Study implements StudyView, TrialHost {
   async startTrial(targetTrials?: number): Promise<Trial | NoTrial> {
     await this.refresh();
     await this.recoverStaleTrials();
-    // Only a shared store needs to say who runs a trial: in memory, it is always this process.
-    const worker = (this.workerAttrs ??= this.storage.persistent ? { [WORKER_ATTR]: encodeWorker(currentWorker()) } : {});
+    const worker = this.recovery.workerAttrs;
     let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
     while (record === null) record = await this.createProposedTrial(targetTrials, worker);
     if (typeof record === "string") return record;
     const trial = new Trial(this, record);
     this.running.set(trial.id, trial);
-    this.beating().add(trial.id);
+    this.recovery.beat(trial.id);
     this.copyParentCurve(trial);
     try {
       await this.sampleRelative(trial);
@@ -480,13 +461,8 @@ export class Study implements StudyView, TrialHost {
       return frozen;
     } finally {
       this.running.delete(trial.id);
-      this.heartbeatSender?.remove(trial.id);
+      this.recovery.unbeat(trial.id);
     }
-  }
-
-  private beating(): Pick<Heartbeat, "add"> {
-    if (!this.storage.persistent) return { add: () => {} };
-    return (this.heartbeatSender ??= startHeartbeat(this.storage, this.heartbeatOptions.intervalMs, (m) => this.warn(m)));
   }
 
   /**
@@ -495,44 +471,7 @@ export class Study implements StudyView, TrialHost {
    * process opens the study for work.
    */
   async recoverStaleTrials(options: { force?: boolean } = {}): Promise<number> {
-    if (!this.storage.persistent) return 0;
-    const now = Date.now();
-    if (!options.force && now - this.lastStaleCheck < this.heartbeatOptions.intervalMs) return 0;
-    this.lastStaleCheck = now;
-    const { staleAfterMs } = this.heartbeatOptions;
-    const stale = await this.storage.failStaleTrials(
-      this.id,
-      now - staleAfterMs,
-      now,
-      `no heartbeat for ${Math.round(staleAfterMs / 1000)} s: its worker stopped or crashed`,
-    );
-    const gone: TrialRecord[] = [];
-    for (const trial of this.trials({ states: ["running"] })) {
-      const worker = parseWorker(trial.systemAttrs[WORKER_ATTR]);
-      if (worker === null || this.running.has(trial.id) || !isWorkerGone(worker)) continue;
-      const reason = `its worker ${workerLabel(worker)} is gone (the process ended without finishing it)`;
-      gone.push(...(await this.storage.failRunningTrials(this.id, [trial.id], now, reason)));
-    }
-    for (const record of [...stale, ...gone]) {
-      this.warn(`trial ${record.number} lost its worker (${record.failReason}); marked failed`);
-      await this.retry(record, this.heartbeatOptions.retries);
-    }
-    if (stale.length + gone.length > 0) await this.refresh();
-    return stale.length + gone.length;
-  }
-
-  /**
-   * Queues the trial's parameters again unless it is already the `limit`-th retry of the same configuration.
-   * Interruptions are not the configuration's fault, so they retry without counting.
-   */
-  private async retry(record: TrialRecord, limit: number, counts = true): Promise<void> {
-    const depth = retryOf(record.systemAttrs)?.depth ?? 0;
-    if (counts && depth >= limit) return;
-    const fixed = record.systemAttrs[FIXED_PARAMS_ATTR];
-    const params = { ...(fixed && typeof fixed === "object" && !Array.isArray(fixed) ? fixed : {}), ...externalParams(record) };
-    await this.enqueueTrial(params as Record<string, ParamValue>, {
-      systemAttrs: { [RETRY_OF_ATTR]: { number: record.number, depth: counts ? depth + 1 : depth } },
-    });
+    return this.recovery.recoverStale(options);
   }
 
   /**
@@ -550,7 +489,7 @@ export class Study implements StudyView, TrialHost {
   /** Fails an interrupted trial and queues its parameters again; interruptions do not count as the configuration's retries. */
   async failInterrupted(trial: Trial, reason: string): Promise<FrozenTrial> {
     const frozen = await this.finishTrial(trial, { state: "failed", values: null, failReason: reason });
-    await this.retry(toRecord(frozen), 0, false);
+    await this.recovery.retry(recordOf(frozen), 0, false);
     return frozen;
   }
 
@@ -570,8 +509,7 @@ export class Study implements StudyView, TrialHost {
 
   /** Stops the heartbeat and releases the storage connection. */
   async close(): Promise<void> {
-    await this.heartbeatSender?.stop();
-    this.heartbeatSender = null;
+    await this.recovery.stop();
     await this.storage.close();
   }
 
@@ -579,24 +517,6 @@ export class Study implements StudyView, TrialHost {
   resume(): void {
     this.stopRequested = false;
   }
-}
-
-function toRecord(frozen: FrozenTrial): TrialRecord {
-  return {
-    id: frozen.id,
-    studyId: 0,
-    number: frozen.number,
-    state: frozen.state,
-    values: frozen.values,
-    params: frozen.internalParams,
-    distributions: frozen.distributions,
-    userAttrs: frozen.userAttrs,
-    systemAttrs: frozen.systemAttrs,
-    startedAt: frozen.startedAt?.getTime() ?? null,
-    completedAt: frozen.completedAt?.getTime() ?? null,
-    heartbeatAt: null,
-    failReason: frozen.failReason,
-  };
 }
 
 function describeValue(value: unknown): string {

@@ -8,7 +8,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { deleteStudy, listStudies } from "../../study/catalog.js";
 import { StudyReader, type TrialListing } from "../../study/reader.js";
-import { DEFAULT_HEARTBEAT } from "../../study/study.js";
+import { DEFAULT_HEARTBEAT } from "../../study/recovery.js";
 import { TRIAL_STATES, type FrozenTrial, type TrialState } from "../../core/types.js";
 import { isStale } from "../../study/worker.js";
 import type { StudySummary } from "../../storage/storage.js";
