@@ -13,14 +13,14 @@
 export { createStudy, loadStudy, deleteStudy, listStudies } from "./study/api.js";
 export type { CreateStudyOptions, LoadStudyOptions, StudyRuntimeOptions } from "./study/api.js";
 export { Study } from "./study/study.js";
-export type { NoTrial, TrialOutcome } from "./study/study.js";
+export type { OptimizeOptions, TrialCallback } from "./study/study.js";
 export { DEFAULT_HEARTBEAT } from "./study/recovery.js";
 export type { HeartbeatOptions } from "./study/recovery.js";
 export { StudyReader } from "./study/reader.js";
 export type { TrialListing } from "./study/reader.js";
 export { Trial, FixedTrial, BaseTrial } from "./study/trial.js";
-export type { Direction, FrozenTrial, JsonValue, ParamValue, TrialState } from "./core/types.js";
-export type { Objective, OptimizeOptions, OptimizeResult, StopReason, TrialCallback } from "./study/optimize.js";
+export type { Direction, FrozenTrial, JsonValue, NoTrial, ParamValue, TrialOutcome, TrialState } from "./core/types.js";
+export type { Objective, OptimizeResult, StopReason } from "./study/optimize.js";
 
 export type { ContinuableStudy, SamplingTrial, StudyView } from "./core/study-view.js";
 export type { Sampler, TrialReservation } from "./samplers/sampler.js";

@@ -41,3 +41,9 @@ export interface FrozenTrial {
   /** Why a failed trial failed (error message and stack, or the invalid value it returned). */
   readonly failReason: string | null;
 }
+
+/** Returned to `tell` or from an objective: a value, one value per objective, or a final state. */
+export type TrialOutcome = number | readonly number[] | "pruned" | "failed";
+
+/** Why a study started no trial: its sampler has nothing left, or the study has reached its target. */
+export type NoTrial = "exhausted" | "target-reached";

@@ -5,7 +5,9 @@
  * name. Loss is any column with the word "loss" in its name: runs files often hold several ("loss", "smooth loss",
  * "val_loss"), and taking one silently is how the wrong one gets fitted — two candidates are refused upstream.
  */
-import type { Quantity } from "./runs.js";
+/** The quantities a runs file's columns can hold. */
+export const QUANTITIES = ["N", "D", "C", "x", "loss", "lr", "batch", "wd"] as const;
+export type Quantity = (typeof QUANTITIES)[number];
 
 const NAMES: Record<Exclude<Quantity, "loss">, readonly string[]> = {
   N: ["n", "params", "parameters", "nparams", "numparams", "modelsize"],

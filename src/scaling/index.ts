@@ -21,8 +21,8 @@ export {
   type PublishedHyperparameterLaw,
   type PublishedLossLaw,
 } from "./presets.js";
+export { QUANTITIES, type Quantity } from "./column-names.js";
 export {
-  QUANTITIES,
   csvSource,
   parseColumnSpec,
   readHyperparameterRuns,
@@ -31,7 +31,6 @@ export {
   type ColumnMap,
   type ColumnsRead,
   type ParsedRuns,
-  type Quantity,
   type RunsSource,
 } from "./runs.js";
 export {

@@ -10,15 +10,13 @@
  */
 import { parse } from "csv-parse/sync";
 import { SIX_ND, type FlopRule } from "./allocation.js";
-import { namedLike } from "./column-names.js";
+import { QUANTITIES, namedLike, type Quantity } from "./column-names.js";
 import type { LossPoint } from "./fit.js";
 import { SCALE_ATTR } from "../core/attributes.js";
 import type { FrozenTrial } from "../core/types.js";
 import type { HyperparameterRun } from "./hyperparameters.js";
 import type { LossLaw } from "./laws.js";
 
-export const QUANTITIES = ["N", "D", "C", "x", "loss", "lr", "batch", "wd"] as const;
-export type Quantity = (typeof QUANTITIES)[number];
 export type ColumnMap = Partial<Record<Quantity, string>>;
 
 /**

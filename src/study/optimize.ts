@@ -6,14 +6,30 @@
  * not after the whole run.
  */
 import { ConfigError, describeError, isTrialPruned } from "../errors.js";
-import type { NoTrial, Study, TrialOutcome } from "./study.js";
+import type { FrozenTrial, NoTrial, TrialOutcome, TrialState } from "../core/types.js";
 import type { Trial } from "./trial.js";
-import type { FrozenTrial } from "../core/types.js";
 
 export type Objective = (trial: Trial) => TrialOutcome | Promise<TrialOutcome>;
-export type TrialCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
 
-export interface OptimizeOptions {
+/** What the loop asks of a study: start trials, tell their outcomes, and heed a stop. */
+export interface OptimizingStudy {
+  readonly sampler: { readonly name: string };
+  readonly counts: Readonly<Record<TrialState, number>>;
+  readonly countedTrials: number;
+  readonly stopping: boolean;
+  stop(): void;
+  resume(): void;
+  refresh(): Promise<void>;
+  recoverStaleTrials(options: { force?: boolean }): Promise<number>;
+  recordMethods(): Promise<void>;
+  startTrial(targetTrials?: number): Promise<Trial | NoTrial>;
+  tell(trial: Trial, outcome: TrialOutcome, failReason?: string): Promise<FrozenTrial>;
+  failInterrupted(trial: Trial, reason: string): Promise<FrozenTrial>;
+  warn(message: string): void;
+}
+
+/** `OptimizeOptions` for a study of type S (its callbacks receive S). */
+export interface LoopOptions<S> {
   /** Trials to start in this call (default: until timeout, stop() or the sampler runs out). */
   nTrials?: number;
   /**
@@ -34,7 +50,7 @@ export interface OptimizeOptions {
    */
   catch?: boolean | readonly (abstract new (...args: never[]) => unknown)[] | ((error: unknown) => boolean);
   /** Called after every finished trial, in order of completion. */
-  callbacks?: readonly TrialCallback[];
+  callbacks?: readonly ((study: S, trial: FrozenTrial) => void | Promise<void>)[];
   /**
    * Aborting stops starting trials, like `study.stop()`, and aborts the running trials' `trial.signal`: an objective
    * that throws because of it has its trial failed and queued again, as an interrupted one.
@@ -60,7 +76,7 @@ function positiveInteger(name: string, value: number | undefined): void {
   }
 }
 
-function catches(policy: OptimizeOptions["catch"], error: unknown): boolean {
+function catches(policy: LoopOptions<unknown>["catch"], error: unknown): boolean {
   if (policy === undefined || policy === false) return false;
   if (policy === true) return true;
   if (typeof policy === "function") return policy(error);
@@ -68,7 +84,7 @@ function catches(policy: OptimizeOptions["catch"], error: unknown): boolean {
 }
 
 /** Runs the objective on one trial and records the outcome; returns the finished trial (rethrowing uncaught errors). */
-export async function runTrial(study: Study, trial: Trial, objective: Objective, policy: OptimizeOptions["catch"]): Promise<FrozenTrial> {
+export async function runTrial(study: OptimizingStudy, trial: Trial, objective: Objective, policy: LoopOptions<unknown>["catch"]): Promise<FrozenTrial> {
   let outcome: TrialOutcome;
   try {
     outcome = await objective(trial);
@@ -106,13 +122,13 @@ function eventLoopTurns(): () => Promise<void> | undefined {
 }
 
 /** The trials this call can still start, or Infinity. */
-function trialsLeft(study: Study, options: OptimizeOptions): number {
+function trialsLeft(study: OptimizingStudy, options: Pick<LoopOptions<unknown>, "nTrials" | "targetTrials">): number {
   const byCount = options.nTrials ?? Infinity;
   const byTarget = options.targetTrials === undefined ? Infinity : options.targetTrials - study.countedTrials;
   return Math.max(0, Math.min(byCount, byTarget));
 }
 
-export async function optimize(study: Study, objective: Objective, options: OptimizeOptions = {}): Promise<OptimizeResult> {
+export async function optimize<S extends OptimizingStudy>(study: S, objective: Objective, options: LoopOptions<S> = {}): Promise<OptimizeResult> {
   const { nTrials, targetTrials, timeoutMs, concurrency = 1, callbacks = [], signal } = options;
   if (typeof objective !== "function") throw new ConfigError("optimize() needs an objective function (trial) => number");
   positiveInteger("nTrials", nTrials);

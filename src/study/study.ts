@@ -11,7 +11,7 @@ import {
   objectiveMetric,
 } from "../core/attributes.js";
 import { ConfigError, TrialStateError, describeError } from "../errors.js";
-import { optimize, type Objective, type OptimizeOptions, type OptimizeResult } from "./optimize.js";
+import { optimize, type LoopOptions, type Objective, type OptimizeResult } from "./optimize.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { StudyView } from "../core/study-view.js";
 import type { Sampler, TrialReservation } from "../samplers/sampler.js";
@@ -20,7 +20,12 @@ import { dominates } from "../math/pareto.js";
 import { NO_METRICS, freezeTrial } from "./frozen.js";
 import { DEFAULT_HEARTBEAT, WorkerRecovery, recordOf, type HeartbeatOptions } from "./recovery.js";
 import { Trial, toJsonValue, type TrialHost } from "./trial.js";
-import { type Direction, type FrozenTrial, type JsonValue, type ParamValue, type TrialState } from "../core/types.js";
+import type { Direction, FrozenTrial, JsonValue, NoTrial, ParamValue, TrialOutcome, TrialState } from "../core/types.js";
+
+/** Called after every finished trial of an `optimize` call, in order of completion. */
+export type TrialCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+
+export type OptimizeOptions = LoopOptions<Study>;
 
 export interface StudyOptions {
   sampler: Sampler;
@@ -30,14 +35,10 @@ export interface StudyOptions {
   warn?: (message: string) => void;
 }
 
-/** Returned to `tell` or from an objective: a value, one value per objective, or a final state. */
-export type TrialOutcome = number | readonly number[] | "pruned" | "failed";
 
 /** How often a trial's relative proposal is drawn again when another worker's running trial proposed the same. */
 const MAX_REDRAWS = 2;
 
-/** Why `startTrial` started nothing. */
-export type NoTrial = "exhausted" | "target-reached";
 /** Shared by every trial that reported nothing (never mutated: curves are copied on change). */
 const NO_VALUES: ReadonlyMap<number, number> = new Map();
 
