@@ -59,7 +59,7 @@ export async function installSize(): Promise<BenchRow[]> {
   const compiled = existsSync(join(modules, "better-sqlite3/build/Release/obj.target"));
   const rows: BenchRow[] = [
     { measure: "packed tarball", value: `${(statSync(dir.file(tarball)).size / 1024 / 1024).toFixed(1)} MB` },
-    { measure: "node_modules after `npm install <tarball>`", value: `${duMb(modules).toFixed(0)} MB, ${sizes.length} packages` },
+    { measure: "node_modules after npm install of the tarball", value: `${duMb(modules).toFixed(0)} MB, ${sizes.length} packages` },
     {
       measure: "TensorFlow.js installed (@tensorflow/*)",
       value: tensorflow.length ? `yes, ${tensorflowMb.toFixed(0)} MB: ${tensorflow.map((p) => `${p.name} ${p.mb.toFixed(1)} MB`).join(", ")}` : "no",
@@ -69,6 +69,6 @@ export async function installSize(): Promise<BenchRow[]> {
     { measure: `largest ${LARGEST} packages`, value: sizes.slice(0, LARGEST).map((p) => `${p.name} ${p.mb.toFixed(1)} MB`).join(", ") },
   ];
   dir.remove();
-  printRows("What `npm install` of the packed package installs into an empty project (needs the npm registry)", rows);
+  printRows("What npm install of the packed package installs into an empty project (needs the npm registry)", rows);
   return rows;
 }
