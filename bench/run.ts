@@ -1,16 +1,18 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, samplers, pruners, mup-transfer, demo-pruning (the last two are not in
- * the default set: they train hundreds of networks). `--quick` runs each at a small size, in seconds: a check, not a
- * measurement.
+ * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, mup-transfer, demo-pruning, install-size (the
+ * last three are not in the default set: two train hundreds of networks, install-size needs the npm registry and
+ * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { demoPruning } from "./demo-pruning.js";
+import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
 import { prunerOverhead } from "./pruner-overhead.js";
 import { samplerOverhead } from "./sampler-overhead.js";
+import { startup } from "./startup.js";
 import { throughput } from "./throughput.js";
 import type { Size } from "./common.js";
 
@@ -19,13 +21,15 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   throughput,
   load: loadStudyTime,
   "cli-growth": cliGrowth,
+  startup,
   samplers: samplerOverhead,
   pruners: prunerOverhead,
   "mup-transfer": mupTransfer,
   "demo-pruning": demoPruning,
+  "install-size": installSize,
 };
 /** Run by name only. */
-const ON_REQUEST = new Set(["mup-transfer", "demo-pruning"]);
+const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size"]);
 const args = process.argv.slice(2);
 const size: Size = args.includes("--quick") ? "quick" : "full";
 const names = args.filter((a) => a !== "--quick");

@@ -37,6 +37,11 @@ export class ConfigError extends ScaletuneError {
   override readonly name = "ConfigError";
 }
 
+/** An optional package that a command needs and that is not installed (TensorFlow.js, for the demo). */
+export class MissingDependencyError extends ScaletuneError {
+  override readonly name = "MissingDependencyError";
+}
+
 /** Thrown by `trial.shouldPrune()` users (and by `throw new TrialPruned()`) to end a trial as pruned. */
 export class TrialPruned extends Error {
   override readonly name = "TrialPruned";

@@ -42,6 +42,11 @@ const NOT_COMMANDS: readonly { file: string; text: string; why: string }[] = [
     text: "npm install onnxruntime-node",
     why: "for projects without the devDependency; npm ci installed it here, and this would change node_modules",
   },
+  {
+    file: "README.md",
+    text: "npm install @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm",
+    why: "installs the optional peer dependency into a user's project; npm ci installed it here (a devDependency), and this would change node_modules",
+  },
   { file: "docs/pruners.md", text: "scaletune trials --json", why: "names the JSON `scaletune trials` prints; the study is given in the sentence" },
 ];
 

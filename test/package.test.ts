@@ -1,13 +1,23 @@
 /**
- * The package's dependencies are what its code uses: nothing is installed for users that nothing imports.
+ * The package's dependencies are what its code uses: nothing is installed for users that nothing imports, and
+ * TensorFlow.js, which only the demo's trainer uses, is not installed for them at all unless they ask (issue 14).
  */
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { TENSORFLOW_PACKAGES } from "../src/demo/tensorflow.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+interface PackageJson {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  devDependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
 
 function sources(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -16,12 +26,35 @@ function sources(folder: string): string[] {
     return /\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name) ? [path] : [];
   });
 }
+const code = new Map(sources(join(ROOT, "src")).map((file) => [relative(ROOT, file), readFileSync(file, "utf8")]));
+
+/** Whether `text` imports `name` (or a subpath of it), statically or not. */
+const imports = (text: string, name: string) => new RegExp(`(from |import\\()"${name}(/[^"]*)?"`).test(text);
 
 describe("package", () => {
   it("depends only on packages that the shipped code imports", () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    const code = sources(join(ROOT, "src")).map((file) => readFileSync(file, "utf8")).join("\n");
-    const unused = Object.keys(pkg.dependencies).filter((name) => !new RegExp(`(from |import\\()"${name}(/[^"]*)?"`).test(code));
+    const all = [...code.values()].join("\n");
+    const unused = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)].filter((name) => !imports(all, name));
     assert.deepEqual(unused, []);
+  });
+
+  it("has TensorFlow.js as an optional peer dependency, installed by npm ci here", () => {
+    const tensorflow = [...TENSORFLOW_PACKAGES].sort();
+    assert.deepEqual(tensorflow.filter((name) => name in pkg.dependencies), [], "npm install would install it for every library user");
+    assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), tensorflow);
+    for (const name of tensorflow) {
+      assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name}: a required peer is installed by npm 7+`);
+      assert.equal(pkg.devDependencies[name], pkg.peerDependencies[name], `${name}: the demo in this checkout runs the version users are told to install`);
+    }
+  });
+
+  it("loads TensorFlow.js only from src/demo/, which other code imports only through withTensorFlow", () => {
+    const users = [...code].filter(([, text]) => TENSORFLOW_PACKAGES.some((name) => imports(text, name))).map(([file]) => file);
+    assert.deepEqual(users, ["src/demo/mlp-trainer.ts"]);
+    // A static import of any demo module but tensorflow.ts would load it with the importing command (and its help).
+    const outside = [...code].flatMap(([file, text]) =>
+      file.startsWith("src/demo/") ? [] : [...text.matchAll(/^import (?!type )[^;]*? from "[./]*\/demo\/(?!tensorflow\.js")[^"]+"/gm)].map((m) => `${file}: ${m[0]}`),
+    );
+    assert.deepEqual(outside, []);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * @module The `scaletune` command line.
  *
- * Only the module of the command being run is loaded (`scaletune best` does not load the demo's TensorFlow.js, nor
- * the samplers): start-up is most of what a quick command costs. Help and unknown commands load them all.
+ * Only the module of the command being run is loaded (`scaletune best` does not load the samplers): start-up is most
+ * of what a quick command costs. Help and unknown commands load them all, so a command module imports at its top only
+ * what registering it needs, and the rest in its action: TensorFlow.js, an optional peer dependency, is loaded by the
+ * actions of `demo` and `scaling coord-check` alone (demo/tensorflow.ts). `npm run bench -- startup` times it.
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";

@@ -5,8 +5,8 @@
  *   budgets.ts;
  * - `npm run bench …` runs this checkout's bench script, `--quick`;
  * - `node -e …` runs as written;
- * - `npm ci`, `npm test`, `npm run build` and `npm run reliability` do not run (see NOT_RUN); anything else is an
- *   error.
+ * - `npm ci`, `npm test`, `npm run build`, `npm run reliability` and `npm run bench -- install-size` do not run (see
+ *   NOT_RUN); anything else is an error.
  */
 import { withBudgets } from "./budgets.js";
 import { toShell, steps, type Word } from "./shell.js";
@@ -21,6 +21,8 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "npm test": "runs the suite this file belongs to",
   "npm run build": "npm test builds first; rebuilding would rewrite dist/ under the tests running beside this one",
   "npm run reliability": "runs test/reliability, which npm test runs as well (it takes every *.test.ts)",
+  "npm run bench -- install-size":
+    "needs the npm registry and a minute or more (better-sqlite3 compiles), and its npm pack rebuilds dist/ under the tests running beside this one",
 };
 
 /** The steps of one command; throws, saying why, on a step it does not know how to run. */

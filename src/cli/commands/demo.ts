@@ -2,6 +2,7 @@
  * @module `scaletune demo`: tunes a real neural network (an MLP on the 8×8 digits) and reports its test accuracy.
  */
 import type { Command } from "commander";
+import { withTensorFlow } from "../../demo/tensorflow.js";
 import { SAMPLER_NAMES } from "../../samplers/registry.js";
 import { FixedTrial } from "../../study/trial.js";
 import { formatValue, trialJson } from "../format.js";
@@ -21,12 +22,10 @@ interface DemoOptions {
 }
 
 async function demo(options: DemoOptions): Promise<void> {
-  // TensorFlow.js is loaded by the demo alone: other commands start without it.
-  const [{ digitsObjective, demoSplit, suggestMlpConfig }, { initBackend, trainMlp }, { runStudyWith }] = await Promise.all([
-    import("../../demo/digits-objective.js"),
-    import("../../demo/mlp-trainer.js"),
-    import("../run-study.js"),
-  ]);
+  // TensorFlow.js is loaded by the demo alone: other commands start without it, and need not have it installed.
+  const [{ digitsObjective, demoSplit, suggestMlpConfig }, { initBackend, trainMlp }, { runStudyWith }] = await withTensorFlow("the demo", () =>
+    Promise.all([import("../../demo/digits-objective.js"), import("../../demo/mlp-trainer.js"), import("../run-study.js")]),
+  );
   const backend = await initBackend();
   const split = demoSplit();
   const say = (text: string) => void (options.json || process.stdout.write(text));

@@ -2,13 +2,11 @@
  * @module `scaletune scaling coord-check`: the coordinate check on the demo network.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { type Parameterization } from "../../../scaling/index.js";
-import { coordinateCheck, FLAT_SLOPE } from "../../../demo/coord-check.js";
-import { loadDigits } from "../../../demo/digits-data.js";
 import type { OptimizerName } from "../../../demo/mlp-trainer.js";
+import { withTensorFlow } from "../../../demo/tensorflow.js";
+import type { Parameterization } from "../../../scaling/index.js";
 import { print, table } from "../../format.js";
 import { positiveInt, positiveNumber } from "../../options.js";
-
 
 interface CoordCheckCliOptions {
   param: Parameterization;
@@ -32,6 +30,10 @@ function widthList(value: string): number[] {
 }
 
 async function coordCheck(options: CoordCheckCliOptions): Promise<void> {
+  // TensorFlow.js is loaded here, not when the command is registered: help and the other commands start without it.
+  const [{ coordinateCheck, FLAT_SLOPE }, { loadDigits }] = await withTensorFlow("scaling coord-check", () =>
+    Promise.all([import("../../../demo/coord-check.js"), import("../../../demo/digits-data.js")]),
+  );
   const data = loadDigits();
   const check = await coordinateCheck(data, {
     parameterization: options.param,
