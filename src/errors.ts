@@ -1,5 +1,6 @@
 /**
- * @module Errors meant for users: each names the problem and, where there is one, the fix.
+ * @module Errors meant for users: each names the problem and, where there is one, the fix. Also the package's
+ * `scaletune/errors` face, so that a program (the CLI first) can tell them apart without loading the library.
  *
  * The CLI prints `message` alone (no stack) for these and exits non-zero; anything else is a bug and keeps its stack.
  */

@@ -15,10 +15,12 @@ export type { CreateStudyOptions, LoadStudyOptions, StudyRuntimeOptions } from "
 export { Study } from "./study/study.js";
 export type { OptimizeOptions, TrialCallback } from "./study/study.js";
 export { DEFAULT_HEARTBEAT } from "./study/recovery.js";
+export { isStale } from "./study/worker.js";
 export type { HeartbeatOptions } from "./study/recovery.js";
 export { StudyReader } from "./study/reader.js";
 export type { TrialListing } from "./study/reader.js";
 export { Trial, FixedTrial, BaseTrial } from "./study/trial.js";
+export { FINISHED_STATES, TRIAL_STATES } from "./core/types.js";
 export type { Direction, FrozenTrial, JsonValue, NoTrial, ParamValue, TrialOutcome, TrialState } from "./core/types.js";
 export type { Objective, OptimizeResult, StopReason } from "./study/optimize.js";
 
@@ -35,7 +37,7 @@ export { CmaEsSampler } from "./samplers/cmaes/sampler.js";
 export type { CmaEsSamplerOptions, CmaEsState } from "./samplers/cmaes/sampler.js";
 export { CrossEntropySampler } from "./samplers/cross-entropy.js";
 export type { CrossEntropySamplerOptions } from "./samplers/cross-entropy.js";
-export { AutoSampler } from "./samplers/auto.js";
+export { AutoSampler, autoSamplerHistory } from "./samplers/auto.js";
 export { AUTO_HISTORY_ATTR } from "./core/attributes.js";
 export type { AutoSamplerOptions, AutoDelegates, AutoChoice } from "./samplers/auto.js";
 export { samplerByName, SAMPLER_NAMES } from "./samplers/registry.js";
@@ -82,7 +84,8 @@ export type {
 } from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { SqliteStorage, SQLITE_SCHEMA_VERSION } from "./storage/sqlite.js";
-export { openStorage } from "./storage/open.js";
+export { openStorage, sqlitePath } from "./storage/open.js";
+export type { StorageInput } from "./storage/open.js";
 
 export {
   ScaletuneError,

@@ -3,6 +3,7 @@
  * TensorFlow.js, which only the demo's trainer uses, is not installed for them at all unless they ask (issue 14).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
@@ -51,10 +52,28 @@ describe("package", () => {
   it("loads TensorFlow.js only from src/demo/, which other code imports only through withTensorFlow", () => {
     const users = [...code].filter(([, text]) => TENSORFLOW_PACKAGES.some((name) => imports(text, name))).map(([file]) => file);
     assert.deepEqual(users, ["src/demo/mlp-trainer.ts"]);
-    // A static import of any demo module but tensorflow.ts would load it with the importing command (and its help).
+    // A static import of any demo module but its face (index.ts) and tensorflow.ts would load it with the importing
+    // command (and its help).
     const outside = [...code].flatMap(([file, text]) =>
-      file.startsWith("src/demo/") ? [] : [...text.matchAll(/^import (?!type )[^;]*? from "[./]*\/demo\/(?!tensorflow\.js")[^"]+"/gm)].map((m) => `${file}: ${m[0]}`),
+      file.startsWith("src/demo/") ? [] : [...text.matchAll(/^import (?!type )[^;]*? from "[./]*\/demo\/(?!tensorflow\.js"|index\.js")[^"]+"/gm)].map((m) => `${file}: ${m[0]}`),
     );
     assert.deepEqual(outside, []);
+  });
+});
+
+describe("the package's faces", () => {
+  it("are importable by name, and scaletune/errors holds the very classes scaletune exports", () => {
+    const script = `
+      const errors = await import("scaletune/errors");
+      const lib = await import("scaletune");
+      const scaling = await import("scaletune/scaling");
+      const testing = await import("scaletune/testing");
+      console.log(JSON.stringify({
+        same: errors.ConfigError === lib.ConfigError && errors.ScaletuneError === lib.ScaletuneError,
+        subclass: new errors.ConfigError("x") instanceof errors.ScaletuneError,
+        faces: [typeof lib.createStudy, typeof scaling.fitLossLaw, typeof testing.describeSamplerConformance],
+      }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(r.stdout || "null"), { same: true, subclass: true, faces: ["function", "function", "function"] }, r.stderr);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module Text output for the CLI: aligned tables, CSV, compact numbers and durations.
  */
-import type { FrozenTrial } from "../core/types.js";
+import type { FrozenTrial } from "../index.js";
 
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return "-";

@@ -10,8 +10,7 @@ import { pathToFileURL } from "node:url";
 import { require as tsxRequire } from "tsx/cjs/api";
 import { tsImport } from "tsx/esm/api";
 import { ConfigError } from "../errors.js";
-import type { Objective } from "../study/optimize.js";
-import type { Direction, ParamValue } from "../core/types.js";
+import type { Direction, Objective, ParamValue } from "../index.js";
 import { describeLoadError, withUserPaths } from "./objective-errors.js";
 
 export interface ObjectiveModule {

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { StorageError } from "../errors.js";
-import { sqlitePath } from "../storage/open.js";
+import { sqlitePath } from "../index.js";
 
 export const DEFAULT_STORAGE = "sqlite:./scaletune.db";
 

@@ -3,8 +3,7 @@
  *
  * Every figure comes from the study's running counts, so a line costs the same in a study of 50 trials or 50,000.
  */
-import type { Study } from "../study/study.js";
-import type { FrozenTrial } from "../core/types.js";
+import type { FrozenTrial, Study } from "../index.js";
 import { formatDuration, formatNumber, formatValue } from "./format.js";
 
 export interface ProgressOptions {

@@ -3,14 +3,17 @@
  * trial, every stop cause obeyed, resumable with the same command.
  */
 import { ConfigError, SearchSpaceError } from "../errors.js";
-import type { OptimizeResult } from "../study/optimize.js";
-import { prunerFromSpec } from "../pruners/registry.js";
-import { autoSamplerHistory } from "../samplers/auto.js";
-import { GridSampler } from "../samplers/grid.js";
-import { samplerByName } from "../samplers/registry.js";
-import { createStudy } from "../study/api.js";
-import type { Study } from "../study/study.js";
-import type { Direction, FrozenTrial } from "../core/types.js";
+import {
+  GridSampler,
+  autoSamplerHistory,
+  createStudy,
+  prunerFromSpec,
+  samplerByName,
+  type Direction,
+  type FrozenTrial,
+  type OptimizeResult,
+  type Study,
+} from "../index.js";
 import { formatNumber, formatValue, trialJson } from "./format.js";
 import { exitCode, onStop, shellCommand, type StopCause } from "./interruption.js";
 import type { ObjectiveModule } from "./objective-module.js";

@@ -5,8 +5,7 @@
  * duration, fail_reason, curves`, and `params.NAME` / `user_attrs.KEY` for one parameter or attribute.
  */
 import { ConfigError } from "../errors.js";
-import type { TrialKeys } from "../storage/storage.js";
-import type { FrozenTrial } from "../core/types.js";
+import type { FrozenTrial, TrialKeys } from "../index.js";
 import { formatDuration, formatNumber, formatValue, trialJson } from "./format.js";
 
 export const FIELD_NAMES = [

@@ -57,3 +57,5 @@ export {
   type ParameterizationOptions,
   type ParameterizationTable,
 } from "./parameterization.js";
+export { fitChecklist, type ChecklistInput, type ChecklistItem } from "./checklist.js";
+export { fitReportHtml, type FitReportInput } from "./report-html.js";

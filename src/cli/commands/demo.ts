@@ -2,9 +2,8 @@
  * @module `scaletune demo`: tunes a real neural network (an MLP on the 8×8 digits) and reports its test accuracy.
  */
 import type { Command } from "commander";
-import { withTensorFlow } from "../../demo/tensorflow.js";
-import { SAMPLER_NAMES } from "../../samplers/registry.js";
-import { FixedTrial } from "../../study/trial.js";
+import { loadDigitsDemo } from "../../demo/index.js";
+import { FixedTrial, SAMPLER_NAMES } from "../../index.js";
 import { formatValue, trialJson } from "../format.js";
 import { shellCommand } from "../interruption.js";
 import { DEFAULT_STORAGE, integer, positiveInt } from "../options.js";
@@ -23,9 +22,10 @@ interface DemoOptions {
 
 async function demo(options: DemoOptions): Promise<void> {
   // TensorFlow.js is loaded by the demo alone: other commands start without it, and need not have it installed.
-  const [{ digitsObjective, demoSplit, suggestMlpConfig }, { initBackend, trainMlp }, { runStudyWith }] = await withTensorFlow("the demo", () =>
-    Promise.all([import("../../demo/digits-objective.js"), import("../../demo/mlp-trainer.js"), import("../run-study.js")]),
-  );
+  const [{ digitsObjective, demoSplit, suggestMlpConfig, initBackend, trainMlp }, { runStudyWith }] = await Promise.all([
+    loadDigitsDemo(),
+    import("../run-study.js"),
+  ]);
   const backend = await initBackend();
   const split = demoSplit();
   const say = (text: string) => void (options.json || process.stdout.write(text));

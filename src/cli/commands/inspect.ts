@@ -6,12 +6,18 @@
  * small one.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { deleteStudy, listStudies } from "../../study/catalog.js";
-import { StudyReader, type TrialListing } from "../../study/reader.js";
-import { DEFAULT_HEARTBEAT } from "../../study/recovery.js";
-import { TRIAL_STATES, type FrozenTrial, type TrialState } from "../../core/types.js";
-import { isStale } from "../../study/worker.js";
-import type { StudySummary } from "../../storage/storage.js";
+import {
+  DEFAULT_HEARTBEAT,
+  StudyReader,
+  TRIAL_STATES,
+  deleteStudy,
+  isStale,
+  listStudies,
+  type FrozenTrial,
+  type StudySummary,
+  type TrialListing,
+  type TrialState,
+} from "../../index.js";
 import { csvRow, formatNumber, formatValue, print, table, trialJson } from "../format.js";
 import { shellQuote } from "../interruption.js";
 import { DEFAULT_STORAGE, existingStorage, positiveInt } from "../options.js";

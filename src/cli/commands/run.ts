@@ -6,8 +6,7 @@
  * command runs, so that other commands do not pay for it.
  */
 import type { Command } from "commander";
-import { prunerNames } from "../../pruners/registry.js";
-import { SAMPLER_NAMES } from "../../samplers/registry.js";
+import { SAMPLER_NAMES, prunerNames } from "../../index.js";
 import { DEFAULT_STORAGE, direction, integer, positiveInt, positiveNumber } from "../options.js";
 import type { RunOptions } from "../run-study.js";
 

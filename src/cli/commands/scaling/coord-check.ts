@@ -2,8 +2,7 @@
  * @module `scaletune scaling coord-check`: the coordinate check on the demo network.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import type { OptimizerName } from "../../../demo/mlp-trainer.js";
-import { withTensorFlow } from "../../../demo/tensorflow.js";
+import { loadCoordinateCheck, type OptimizerName } from "../../../demo/index.js";
 import type { Parameterization } from "../../../scaling/index.js";
 import { print, table } from "../../format.js";
 import { positiveInt, positiveNumber } from "../../options.js";
@@ -31,9 +30,7 @@ function widthList(value: string): number[] {
 
 async function coordCheck(options: CoordCheckCliOptions): Promise<void> {
   // TensorFlow.js is loaded here, not when the command is registered: help and the other commands start without it.
-  const [{ coordinateCheck, FLAT_SLOPE }, { loadDigits }] = await withTensorFlow("scaling coord-check", () =>
-    Promise.all([import("../../../demo/coord-check.js"), import("../../../demo/digits-data.js")]),
-  );
+  const { coordinateCheck, FLAT_SLOPE, loadDigits } = await loadCoordinateCheck();
   const data = loadDigits();
   const check = await coordinateCheck(data, {
     parameterization: options.param,

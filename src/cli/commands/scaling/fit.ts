@@ -10,7 +10,9 @@ import {
   bootstrapLossLaw,
   checkExtrapolation,
   computeOptimal,
+  fitChecklist,
   fitLossLaw,
+  fitReportHtml,
   parseColumnSpec,
   parseFlopRule,
   predictLoss,
@@ -22,8 +24,6 @@ import {
   type LawName,
   type LossLaw,
 } from "../../../scaling/index.js";
-import { fitChecklist } from "../../../scaling/checklist.js";
-import { fitReportHtml } from "../../../scaling/report-html.js";
 import { formatNumber, print, table } from "../../format.js";
 import { DEFAULT_STORAGE, integer, nonNegativeInt, positiveInt, positiveNumber } from "../../options.js";
 import { checkOutputFile, collect, describePoint, noteGuessedColumns, runsSource, scalePoint, userErrors, type RunsOptions } from "./shared.js";

@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { ConfigError } from "../../../errors.js";
 import { csvSource, studySource, type ColumnsRead, type RunsSource } from "../../../scaling/index.js";
-import { loadStudy } from "../../../study/api.js";
+import { loadStudy } from "../../../index.js";
 import { existingStorage } from "../../options.js";
 
 /** A commander option parser that collects every occurrence, each parsed by `parse`. */
