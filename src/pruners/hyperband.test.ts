@@ -157,3 +157,31 @@ describe("HyperbandPruner", () => {
     assert.throws(() => new HyperbandPruner({ minResource: "auto" as never }), /not "auto"/);
   });
 });
+
+describe("HyperbandPruner's view of a bracket", () => {
+  it("leaves the study whole when a sampler writes through it (another worker's best trial is still seen)", async () => {
+    const storage = new MemoryStorage();
+    const random = new RandomSampler({ seed: 1 });
+    const writing: Sampler = {
+      name: "writing",
+      sampleIndependent(study, trial, name, distribution) {
+        void study.setSystemAttrs({ "writing:last": trial.number });
+        return random.sampleIndependent(study, trial, name, distribution);
+      },
+    };
+    const pruner = new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 3 });
+    const a = await createStudy({ name: "s", storage, sampler: writing, pruner });
+    const b = await loadStudy({ name: "s", storage, sampler: new RandomSampler({ seed: 2 }) });
+    await a.optimize((trial) => trial.suggestFloat("x", 0, 1), { nTrials: 1 });
+    await a.optimize(
+      async (trial) => {
+        await b.optimize(() => -1, { nTrials: 1 }); // another worker finishes the best trial while this one runs
+        return trial.suggestFloat("x", 0, 1);
+      },
+      { nTrials: 1 },
+    );
+    await a.refresh();
+    assert.equal(a.bestValue, -1);
+    assert.equal(a.systemAttrs["writing:last"], 1);
+  });
+});

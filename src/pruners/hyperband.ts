@@ -101,7 +101,20 @@ export class HyperbandPruner implements Pruner {
         const all = this.bracketTrials(study, this.bracketCount(study) ?? brackets)[bracket] ?? [];
         return options?.states ? all.filter((t) => options.states!.includes(t.state)) : all;
       };
-      views.set(bracket, (view = Object.create(study, { trials: { value: trials } }) as StudyView));
+      // Everything but `trials` goes to the study itself: a view inheriting from it (Object.create) would take the
+      // study's state onto itself when a sampler writes through it, and the study would stop seeing new trials.
+      view = {
+        name: study.name,
+        directions: study.directions,
+        trials,
+        get systemAttrs() {
+          return study.systemAttrs;
+        },
+        setSystemAttrs: (attrs) => study.setSystemAttrs(attrs),
+        claim: (key) => study.claim(key),
+        warn: (message) => study.warn(message),
+      };
+      views.set(bracket, view);
     }
     return view;
   }
