@@ -435,3 +435,32 @@ describe("study: workers in several processes", () => {
     dir.remove();
   });
 });
+
+describe("study: a sampler's joint proposal", () => {
+  /** Proposes `values` jointly for x (an integer in 0..10) once x has been seen. */
+  const joint = (value: number): Sampler => {
+    const random = new RandomSampler({ seed: 3 });
+    return {
+      name: "joint",
+      inferRelativeSearchSpace: (study) => (study.trials().length > 0 ? { ...study.trials()[0]!.distributions } : {}),
+      sampleRelative: async () => ({ x: value }),
+      sampleIndependent: (study, trial, name, distribution) => random.sampleIndependent(study, trial, name, distribution),
+    };
+  };
+  const objective = (trial: Trial) => trial.suggestInt("x", 0, 10);
+
+  it("is snapped onto the distribution (steps, bounds), as an independent one is", async () => {
+    for (const [proposed, stored] of [[2.6, 3], [99, 10]] as const) {
+      const study = await createStudy({ sampler: joint(proposed) });
+      await study.optimize(objective, { nTrials: 2 });
+      assert.equal(study.trials()[1]!.params.x, stored, `proposed ${proposed}`);
+    }
+  });
+
+  it("is refused when it is not a number, naming the sampler", async () => {
+    const study = await createStudy({ sampler: joint(NaN) });
+    await study.optimize(objective, { nTrials: 1 });
+    await assert.rejects(study.optimize(objective, { nTrials: 1 }), /sampler joint proposed NaN for "x", outside/);
+    assert.equal(study.trials()[1]!.state, "failed");
+  });
+});

@@ -131,6 +131,15 @@ function fixedInternal(name: string, value: ParamValue, distribution: Distributi
   return internal;
 }
 
+/** A sampler's proposal snapped onto the distribution (steps, integers); an error names the sampler when it lies outside. */
+function checkedProposal(sampler: string, name: string, distribution: Distribution, proposed: number): number {
+  const value = snapInternal(distribution, proposed);
+  if (!containsInternal(distribution, value)) {
+    throw new Error(`sampler ${sampler} proposed ${proposed} for "${name}", outside ${describeDistribution(distribution)}`);
+  }
+  return value;
+}
+
 /** Runs an objective with given parameter values, outside any study (tests, production with the best params). */
 export class FixedTrial extends BaseTrial {
   readonly number: number;
@@ -272,7 +281,13 @@ export class Trial extends BaseTrial {
     const space = sampler.inferRelativeSearchSpace(view, this);
     if (Object.keys(space).length === 0) return;
     this.relativeSpace = space;
-    this.relativeValues = await sampler.sampleRelative(view, this, space);
+    const proposed = await sampler.sampleRelative(view, this, space);
+    // Held to the same rules as an independent proposal: snapped onto the distribution, refused outside it.
+    this.relativeValues = Object.fromEntries(
+      Object.entries(space).flatMap(([name, distribution]) =>
+        proposed[name] === undefined ? [] : [[name, checkedProposal(sampler.name, name, distribution, proposed[name]!)]],
+      ),
+    );
   }
 
   /**
@@ -339,11 +354,7 @@ export class Trial extends BaseTrial {
     if (relative && relativeValue !== undefined && sameDistribution(relative, distribution)) return relativeValue;
     const { sampler } = this.host;
     const view = this.samplerView;
-    const value = snapInternal(distribution, sampler.sampleIndependent(view, this, name, distribution));
-    if (!containsInternal(distribution, value)) {
-      throw new Error(`sampler ${sampler.name} proposed ${value} for "${name}", outside ${describeDistribution(distribution)}`);
-    }
-    return value;
+    return checkedProposal(sampler.name, name, distribution, sampler.sampleIndependent(view, this, name, distribution));
   }
 
   protected override onSuggested(): void {
