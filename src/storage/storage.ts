@@ -34,7 +34,7 @@ export interface StudySummary extends StudyRecord {
 export interface RunningTrialInfo {
   readonly number: number;
   readonly heartbeatAt: number | null;
-  /** The `worker` system attribute: who runs the trial (see `execution/worker-identity.ts`). */
+  /** The `worker` system attribute: who runs the trial (see `study/worker.ts`). */
   readonly worker: JsonValue | null;
 }
 
