@@ -16,7 +16,7 @@ type Attrs = Readonly<Record<string, JsonValue>>;
 export const SAMPLER_ATTR = "sampler";
 /** The pruner that stops the study's trials (its `name`). */
 export const PRUNER_ATTR = "pruner";
-/** The Auto sampler's choices so far, with their reasons: `[{ choice, reason, atTrial }]`. */
+/** The Auto sampler's choices so far, with their reasons: `[{ sampler, reason, afterFinishedTrials }]`. */
 export const AUTO_HISTORY_ATTR = "auto:history";
 /** CMA-ES: the search space of one of its runs, by fingerprint (`cmaes:space:<fingerprint>`). */
 export function cmaesSpaceAttr(fingerprint: string): string {
