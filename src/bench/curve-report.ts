@@ -7,7 +7,8 @@
 import { ANCHOR_PRUNER_SPECS, anchorPrunerName, anchorSamplerName, type AnchorStatus } from "./curve-anchor.js";
 import type { CurveRunResult } from "./curve-run.js";
 import { formatRatio } from "./report.js";
-import { formatFixed, median, quartiles, type Quartiles } from "./stats.js";
+import { median, quartiles, type Quartiles } from "../math/statistics.js";
+import { formatFixed } from "./format.js";
 
 export interface MarkSummary {
   readonly epochs: number;

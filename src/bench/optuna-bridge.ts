@@ -14,7 +14,7 @@ import { ReplayError, evaluateByReplay } from "./define-by-run.js";
 import { OPTUNA_BRIDGE_SCRIPT } from "./optuna-bridge-script.js";
 import type { Problem } from "./problem.js";
 import { bestSoFar, type RunResult } from "./run-result.js";
-import { median } from "./stats.js";
+import { median } from "../math/statistics.js";
 
 /** Optuna samplers the bridge builds (`gp` only where the installed Optuna has GPSampler, i.e. 3.6 and later). */
 export const OPTUNA_SAMPLERS: readonly string[] = ["random", "tpe", "tpe_mv", "tpe_mv_group", "cmaes", "qmc", "gp"];

@@ -7,7 +7,7 @@ import { loadProblem } from "./catalog.js";
 import { SHARED_DIR } from "./data-paths.js";
 import { NumpyRandomState } from "./numpy-random.js";
 import { PUBLISHED_NAVAL } from "./published.js";
-import { mean } from "./stats.js";
+import { mean } from "../math/statistics.js";
 
 const data = join(SHARED_DIR, "data");
 const present = existsSync(join(data, "tabular", "hpolib_naval_propulsion.json.gz")) && existsSync(join(data, "published", "optuna_gp_sampler_values.json"));

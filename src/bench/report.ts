@@ -6,7 +6,8 @@
 import type { Direction } from "../core/types.js";
 import { regretOf, type Problem } from "./problem.js";
 import type { Engine, RunResult } from "./run-result.js";
-import { formatSignificant, mean, median, quartiles } from "./stats.js";
+import { mean, median, quartiles } from "../math/statistics.js";
+import { formatSignificant } from "./format.js";
 
 export interface BudgetSummary {
   readonly budget: number;

@@ -9,7 +9,7 @@ import { createStudy } from "../study/api.js";
 import type { Trial } from "../study/trial.js";
 import type { BenchTrial, Problem } from "./problem.js";
 import { bestSoFar, type RunResult } from "./run-result.js";
-import { median } from "./stats.js";
+import { median } from "../math/statistics.js";
 
 /** Passes suggestions through to the study's trial and adds up the time they take (the sampler's share). */
 class TimedTrial implements BenchTrial {

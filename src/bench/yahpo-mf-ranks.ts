@@ -8,7 +8,7 @@
  * Lower regret is better; ties share the mean of their places (scmamp's convention, the paper's critical-difference
  * plots); a missing value (nothing evaluated yet) ranks last.
  */
-import { mean } from "./stats.js";
+import { mean } from "../math/statistics.js";
 
 /** Rank of `value` among itself and `others`: 1 + those strictly better + half of those tied. */
 export function rankAmong(value: number | null, others: readonly number[]): number {

@@ -5,7 +5,8 @@
  */
 import type { Direction } from "../core/types.js";
 import type { StepCost } from "./fidelity-run.js";
-import { formatSignificant, mean, median } from "./stats.js";
+import { mean, median, standardError } from "../math/statistics.js";
+import { formatSignificant } from "./format.js";
 import type { YahpoMfProblem } from "./yahpo-mf.js";
 import type { Method } from "./yahpo-mf-harness.js";
 import { panelName, type PublishedRegrets } from "./yahpo-mf-published.js";
@@ -77,12 +78,6 @@ export interface YahpoMfResults {
   readonly wallSeconds: number;
 }
 
-function standardError(values: readonly number[]): number | null {
-  if (values.length < 2) return null;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1) / values.length);
-}
-
 function summarize(method: Method, runs: readonly YahpoMfRunResult[]): YahpoMfSummary {
   const at = (f: number) => runs.map((r) => r.regretAt[f] ?? null).filter((v): v is number => v !== null);
   return {
@@ -92,7 +87,7 @@ function summarize(method: Method, runs: readonly YahpoMfRunResult[]): YahpoMfSu
     counterpart: method.counterpart,
     seeds: runs.length,
     meanRegret: BUDGET_FRACTIONS.map((_, f) => (at(f).length === 0 ? null : mean(at(f)))),
-    standardError: BUDGET_FRACTIONS.map((_, f) => standardError(at(f))),
+    standardError: BUDGET_FRACTIONS.map((_, f) => (at(f).length < 2 ? null : standardError(at(f)))),
     trials: median(runs.map((r) => r.trials)),
     prunedPercent: median(runs.map((r) => (100 * r.pruned) / r.trials)),
     wallMs: median(runs.map((r) => r.wallMs)),

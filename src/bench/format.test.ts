@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatFixed, formatSignificant, mean, median, quantile, quartiles } from "./stats.js";
+import { formatFixed, formatSignificant } from "./format.js";
 
-describe("benchmark statistics", () => {
-  it("quartiles interpolate linearly, as numpy.percentile does", () => {
-    // numpy.percentile([1, 2, 3, 4], [25, 50, 75]) = [1.75, 2.5, 3.25]
-    assert.deepEqual(quartiles([4, 1, 3, 2]), { q25: 1.75, median: 2.5, q75: 3.25 });
-    assert.deepEqual(quartiles([5, 1, 9]), { q25: 3, median: 5, q75: 7 });
-    assert.deepEqual(quartiles([7]), { q25: 7, median: 7, q75: 7 });
-    assert.equal(median([10, 0, 2, 8, 4]), 4);
-    assert.equal(quantile([0, 10], 0.9), 9);
-    assert.equal(quantile([3, 1, 2], 0), 1);
-    assert.equal(quantile([3, 1, 2], 1), 3);
-    assert.equal(mean([1, 2, 6]), 3);
-    assert.throws(() => median([]), /empty/);
-  });
-
+describe("benchmark number formatting", () => {
   it("formats three significant digits like Python's {:.3g}", () => {
     const python: [number, string][] = [
       [0.884, "0.884"], [1.44e5, "1.44e+05"], [792.4, "792"], [8.7e-6, "8.7e-06"], [0.00594, "0.00594"],

@@ -1,23 +1,7 @@
 /**
- * @module Order statistics and number formatting for benchmark summaries.
- *
- * Quantiles (src/math/statistics.ts) interpolate like numpy's default `percentile`, and numbers print like
- * Python's `{:.3g}` and `{:.4f}`, so tables line up with the Optuna anchors' `summarize.py`.
+ * @module Number formatting for benchmark summaries: numbers print like Python's `{:.3g}` and `{:.4f}`, so tables
+ * line up with the Optuna anchors' `summarize.py`.
  */
-
-import { mean, median, quantile } from "../math/statistics.js";
-
-export { mean, median, quantile };
-
-export interface Quartiles {
-  readonly q25: number;
-  readonly median: number;
-  readonly q75: number;
-}
-
-export function quartiles(values: readonly number[]): Quartiles {
-  return { q25: quantile(values, 0.25), median: quantile(values, 0.5), q75: quantile(values, 0.75) };
-}
 
 /** Three significant digits, fixed or exponential as Python's `{:.3g}` chooses (`0.00594`, `792`, `1.44e+05`). */
 export function formatSignificant(value: number, digits = 3): string {
