@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { tempDir, type TempDir } from "../testing/temp.js";
-import { anchorPrunerName, anchorSamplerName, PRUNING_ANCHOR_FILE, readPruningAnchor } from "./curve-anchor.js";
+import { PRUNING_ANCHOR_FILE, readPruningAnchor } from "./curve-anchor.js";
 import { summarizeCurves, summaryCells } from "./curve-report.js";
 import { epochMarks } from "./curve-run.js";
 import { sharedAnchorPath } from "./data-paths.js";
@@ -45,21 +45,6 @@ describe("Optuna's pruning anchor", () => {
     assert.throws(() => readPruningAnchor(bad), (e: Error) => e.name === "ConfigError" && /bad\.jsonl, line 2 is not JSON/.test(e.message));
     writeFileSync(bad, `${line({ n_trials: "many" })}\n`);
     assert.throws(() => readPruningAnchor(bad), (e: Error) => e.name === "ConfigError" && /line 1: "n_trials" must be a whole number/.test(e.message));
-  });
-
-  it("pairs our pruner specs and samplers with the anchor's names, whatever the option order and number spelling", () => {
-    assert.equal(anchorPrunerName("none"), "nop");
-    assert.equal(anchorPrunerName("Median"), "median");
-    assert.equal(anchorPrunerName("median:nWarmupSteps=5"), "median_w5");
-    assert.equal(anchorPrunerName("median: nWarmupSteps = 5.0"), "median_w5");
-    assert.equal(anchorPrunerName("hyperband:reductionFactor=3,maxResource=27,minResource=1"), "hyperband");
-    assert.equal(anchorPrunerName("sha:minResource=1,reductionFactor=3"), "sha");
-    assert.equal(anchorPrunerName("median:nWarmupSteps=4"), null);
-    assert.equal(anchorPrunerName("hyperband"), null, "other options than the anchor's");
-    assert.equal(anchorPrunerName("percentile:percentile=25"), null);
-    assert.equal(anchorSamplerName("tpe"), "tpe");
-    assert.equal(anchorSamplerName("tpe-multivariate"), "tpe_mv_group");
-    assert.equal(anchorSamplerName("gp"), null);
   });
 
   const results = sharedAnchorPath("optuna", "RESULTS.md");

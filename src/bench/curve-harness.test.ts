@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { tempDir, type TempDir } from "../testing/temp.js";
-import { DEFAULT_EPOCH_BUDGET, runCurveBench, type CurveBenchOptions } from "./curve-harness.js";
+import { runCurveBench, type CurveBenchOptions } from "./curve-harness.js";
+import { DEFAULT_EPOCH_BUDGET } from "./curves.js";
 import { formatCurveReport } from "./curve-report.js";
 
 let dir: TempDir;

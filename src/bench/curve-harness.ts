@@ -6,13 +6,12 @@
 import { ConfigError } from "../errors.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { samplerByName } from "../samplers/registry.js";
-import { anchorPrunerName, anchorSamplerName, readPruningAnchor } from "./curve-anchor.js";
+import { readPruningAnchor } from "./curve-anchor.js";
+import { anchorPrunerName, anchorSamplerName } from "./curve-anchor-names.js";
 import { summarizeCurves, type CurveBenchReport } from "./curve-report.js";
 import { epochMarks, type CurveRunResult, type CurveTask } from "./curve-run.js";
 import { CURVE_EPOCHS, curveProblems } from "./curves.js";
 import { runInWorkers } from "./pool.js";
-
-export const DEFAULT_EPOCH_BUDGET = 100 * CURVE_EPOCHS;
 
 export interface CurveBenchOptions {
   /** Curve problem names or the `curves` group. */

@@ -4,11 +4,11 @@
  * JSON, and as markdown laid out like the anchor's RESULTS.md section (d), with Optuna's anchored rows and
  * scaletune ÷ Optuna ratios.
  */
-import { ANCHOR_PRUNER_SPECS, anchorPrunerName, anchorSamplerName, type AnchorStatus } from "./curve-anchor.js";
+import type { AnchorStatus } from "./curve-anchor.js";
+import { ANCHOR_PRUNER_SPECS, anchorPrunerName, anchorSamplerName } from "./curve-anchor-names.js";
 import type { CurveRunResult } from "./curve-run.js";
-import { formatRatio } from "./report.js";
 import { median, quartiles, type Quartiles } from "../math/statistics.js";
-import { formatFixed } from "./format.js";
+import { formatFixed, formatRatio, markdownTable } from "./format.js";
 
 export interface MarkSummary {
   readonly epochs: number;
@@ -102,10 +102,6 @@ export function summaryCells(s: CurveSummary): string[] {
     quartileCell(s.bestAsymptote),
     s.wallMs === null ? "-" : formatFixed(s.wallMs / 1000, 1),
   ];
-}
-
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
 /** Optuna's anchored summary for one of ours, if the anchor ran that sampler and pruner. */

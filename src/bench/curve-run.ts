@@ -9,7 +9,7 @@ import { prunerFromSpec } from "../pruners/registry.js";
 import { samplerByName } from "../samplers/registry.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { createStudy } from "../study/api.js";
-import { anchorPrunerName, anchorSamplerName } from "./curve-anchor.js";
+import { anchorPrunerName, anchorSamplerName } from "./curve-anchor-names.js";
 import { curveConfigOf, curveObjective, curveProblems, curveShape } from "./curves.js";
 import { runFidelityStudy, type FidelityTrialRecord } from "./fidelity-run.js";
 

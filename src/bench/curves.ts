@@ -17,12 +17,14 @@
 import { ConfigError, TrialPruned } from "../errors.js";
 import type { ParamValue } from "../core/types.js";
 import { NumpyRandomState } from "./numpy-random.js";
-import type { BenchTrial } from "./problem.js";
+import type { BenchTrial, CurveTrial } from "./problem.js";
 
 export type CurveKind = "crossing" | "benign";
 
 /** Epochs of a full-length trial. */
 export const CURVE_EPOCHS = 27;
+/** A run's epochs unless told otherwise: the anchor's budget, a hundred full-length trials. */
+export const DEFAULT_EPOCH_BUDGET = 100 * CURVE_EPOCHS;
 const NOISE_SD = 0.003;
 
 export interface CurveConfig {
@@ -37,12 +39,6 @@ export interface CurveShape {
   readonly asymptote: number;
   readonly rate: number;
   readonly diverged: boolean;
-}
-
-/** What a curve objective needs of a trial: the suggestions, reporting each epoch, and asking whether to stop. */
-export interface CurveTrial extends BenchTrial {
-  report(value: number, step: number): void;
-  shouldPrune(): boolean;
 }
 
 export interface CurveProblem {

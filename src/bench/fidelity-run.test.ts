@@ -4,7 +4,7 @@ import { TrialPruned } from "../errors.js";
 import type { Pruner } from "../pruners/pruner.js";
 import { RandomSampler } from "../samplers/random.js";
 import { createStudy } from "../study/api.js";
-import type { CurveTrial } from "./curves.js";
+import type { CurveTrial } from "./problem.js";
 import { reportCost, runFidelityStudy, type FidelityRunOptions } from "./fidelity-run.js";
 
 /** Even-numbered trials are pruned once they have reported `at` steps; odd ones run to the end. */

@@ -8,15 +8,9 @@ import type { CategoricalChoice, RangeOptions } from "../space/distributions.js"
 import type { Study } from "../study/study.js";
 import type { Trial } from "../study/trial.js";
 import type { ParamValue } from "../core/types.js";
-import type { CurveTrial } from "./curves.js";
+import type { CurveTrial, StepCost } from "./problem.js";
 
-/**
- * How a report is paid for. `continued`: one training run produces every step, so a report costs the steps since
- * the trial's previous report, and a trial stopped at step k cost k. `retrained`: every report is a training of its
- * own at that step's size, so it costs the step itself.
- */
-export type StepCost = "continued" | "retrained";
-
+/** What a report at `step` costs under `rule` (`StepCost`), given the trial's previous report. */
 export function reportCost(rule: StepCost, step: number, previousStep: number | null): number {
   return rule === "retrained" ? step : step - (previousStep ?? 0);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatFixed, formatSignificant } from "./format.js";
+import { formatFixed, formatRatio, formatSignificant, markdownTable } from "./format.js";
 
 describe("benchmark number formatting", () => {
   it("formats three significant digits like Python's {:.3g}", () => {
@@ -19,5 +19,13 @@ describe("benchmark number formatting", () => {
       [0.05012264148658445, 4, "0.0501"], [1e-7, 4, "0.0000"],
     ];
     for (const [value, digits, text] of python) assert.equal(formatFixed(value, digits), text, `${value} to ${digits}`);
+  });
+
+  it("writes ratios, and markdown tables", () => {
+    assert.equal(formatRatio(1, 4), "0.25");
+    assert.equal(formatRatio(0, 0), "1");
+    assert.equal(formatRatio(2, 0), "∞");
+    assert.equal(formatRatio(null, 1), "-");
+    assert.equal(markdownTable(["a", "b"], [["1", "2"], ["3", "4"]]), "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |");
   });
 });

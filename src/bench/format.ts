@@ -1,6 +1,6 @@
 /**
- * @module Number formatting for benchmark summaries: numbers print like Python's `{:.3g}` and `{:.4f}`, so tables
- * line up with the Optuna anchors' `summarize.py`.
+ * @module How the benchmark reports write numbers and tables: numbers print like Python's `{:.3g}` and `{:.4f}`, so
+ * tables line up with the Optuna anchors' `summarize.py`; ratios; markdown tables.
  */
 
 /** Three significant digits, fixed or exponential as Python's `{:.3g}` chooses (`0.00594`, `792`, `1.44e+05`). */
@@ -25,4 +25,16 @@ export function formatFixed(value: number, digits: number): string {
   if (exact[firstDropped] !== "5" || !/^0*$/.test(exact.slice(firstDropped + 1))) return rounded;
   const truncated = exact.slice(0, digits === 0 ? firstDropped - 1 : firstDropped);
   return Number(truncated.at(-1)) % 2 === 0 ? truncated : rounded;
+}
+
+/** a ÷ b for the ratio tables: "-" when either is missing, "∞" when only b is 0. */
+export function formatRatio(a: number | null, b: number | null): string {
+  if (a === null || b === null) return "-";
+  if (b === 0) return a === 0 ? "1" : "∞";
+  return formatSignificant(a / b);
+}
+
+/** A markdown table: a header row, its rule, one row per entry. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }

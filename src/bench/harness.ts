@@ -6,7 +6,8 @@
 import { ConfigError } from "../errors.js";
 import { samplerByName } from "../samplers/registry.js";
 import { expandProblems, loadProblem } from "./catalog.js";
-import { OPTUNA_SAMPLERS, OptunaBridge } from "./optuna-bridge.js";
+import { OptunaBridge } from "./optuna-bridge.js";
+import { OPTUNA_SAMPLERS } from "./optuna-bridge-script.js";
 import { runInWorkers } from "./pool.js";
 import type { Problem } from "./problem.js";
 import { summarizeProblem, type BenchReport } from "./report.js";

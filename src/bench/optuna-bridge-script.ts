@@ -8,7 +8,13 @@
  * `{"op": "ask"}` → `{"number", "ms"}`; `{"op": "suggest", "name", "distribution"}` → `{"value", "ms"}` (float/int
  * value, or the categorical choice's index); `{"op": "tell", "value"}` or `{"op": "tell", "failed": true}` →
  * `{"state", "ms"}`. Any failure → `{"error": kind, "message"}`. `ms` is Python's own time for that call.
+ * The names of the samplers it builds are here too, light to load for the command line's help.
  */
+
+/** The Optuna samplers the script builds, its `factories` (`gp` only where Optuna has GPSampler: 3.6 and later). */
+export const OPTUNA_SAMPLERS: readonly string[] = ["random", "tpe", "tpe_mv", "tpe_mv_group", "cmaes", "qmc", "gp"];
+/** The anchors' five; `tpe_mv_group` matters only on conditional spaces. */
+export const DEFAULT_OPTUNA_SAMPLERS: readonly string[] = ["random", "tpe", "tpe_mv", "cmaes", "qmc"];
 
 export const OPTUNA_BRIDGE_SCRIPT = String.raw`
 import json

@@ -16,11 +16,6 @@ import type { Problem } from "./problem.js";
 import { bestSoFar, type RunResult } from "./run-result.js";
 import { median } from "../math/statistics.js";
 
-/** Optuna samplers the bridge builds (`gp` only where the installed Optuna has GPSampler, i.e. 3.6 and later). */
-export const OPTUNA_SAMPLERS: readonly string[] = ["random", "tpe", "tpe_mv", "tpe_mv_group", "cmaes", "qmc", "gp"];
-/** The anchors' five; `tpe_mv_group` matters only on conditional spaces. */
-export const DEFAULT_OPTUNA_SAMPLERS: readonly string[] = ["random", "tpe", "tpe_mv", "cmaes", "qmc"];
-
 export const INSTALL_OPTUNA =
   "install it with  apt-get install python3-optuna python3-scipy python3-cmaes  and run it with /usr/bin/python3 " +
   "(the default; set SCALETUNE_PYTHON to use another Python that has optuna)";

@@ -3,7 +3,8 @@
  * best value found into a simple regret.
  *
  * Objectives see only the suggestion methods and the trial number (`BenchTrial`), so the same objective runs in a
- * scaletune study, through the Optuna bridge's replaying trial, and on a `FixedTrial` in tests.
+ * scaletune study, through the Optuna bridge's replaying trial, and on a `FixedTrial` in tests; multi-fidelity
+ * objectives also report per step (`CurveTrial`), each report costing what the problem's `StepCost` says.
  */
 import type { CategoricalChoice, RangeOptions } from "../space/distributions.js";
 import type { Direction } from "../core/types.js";
@@ -18,6 +19,22 @@ export interface BenchTrial {
 }
 
 export type BenchObjective = (trial: BenchTrial) => number | Promise<number>;
+
+/**
+ * What a multi-fidelity objective (learning curves, YAHPO with fidelities) needs of a trial: the suggestions,
+ * reporting each step, and asking whether to stop.
+ */
+export interface CurveTrial extends BenchTrial {
+  report(value: number, step: number): void;
+  shouldPrune(): boolean;
+}
+
+/**
+ * How a report is paid for. `continued`: one training run produces every step, so a report costs the steps since
+ * the trial's previous report, and a trial stopped at step k cost k. `retrained`: every report is a training of its
+ * own at that step's size, so it costs the step itself.
+ */
+export type StepCost = "continued" | "retrained";
 
 export interface Problem {
   /** The name `--problem` accepts, e.g. `branin`, `tabular:hpolib_naval_propulsion`, `yahpo:lcbench:167168`. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Problem } from "./problem.js";
-import { formatRatio, formatReport, optunaCounterpart, summarizeProblem, type BenchReport } from "./report.js";
+import { formatReport, optunaCounterpart, summarizeProblem, type BenchReport } from "./report.js";
 import { bestSoFar, type Engine, type RunResult } from "./run-result.js";
 
 const problem: Problem = {
@@ -52,10 +52,6 @@ describe("benchmark report", () => {
     assert.equal(optunaCounterpart("gp", ["random", "tpe"]), "tpe");
     assert.equal(optunaCounterpart("gp", ["cmaes"]), "cmaes");
     assert.equal(optunaCounterpart("gp", []), null);
-    assert.equal(formatRatio(1, 4), "0.25");
-    assert.equal(formatRatio(0, 0), "1");
-    assert.equal(formatRatio(2, 0), "∞");
-    assert.equal(formatRatio(null, 1), "-");
   });
 
   it("prints one markdown table per problem with Optuna rows and scaletune ÷ Optuna ratios", () => {

@@ -7,7 +7,7 @@ import type { Direction } from "../core/types.js";
 import { regretOf, type Problem } from "./problem.js";
 import type { Engine, RunResult } from "./run-result.js";
 import { mean, median, quartiles } from "../math/statistics.js";
-import { formatSignificant } from "./format.js";
+import { formatRatio, formatSignificant, markdownTable } from "./format.js";
 
 export interface BudgetSummary {
   readonly budget: number;
@@ -112,21 +112,10 @@ export function optunaCounterpart(sampler: string, optunaSamplers: readonly stri
   return candidates.find((c) => c !== "" && optunaSamplers.includes(c)) ?? null;
 }
 
-/** a ÷ b for the ratio tables: "-" when either is missing, "∞" when only b is 0. */
-export function formatRatio(a: number | null, b: number | null): string {
-  if (a === null || b === null) return "-";
-  if (b === 0) return a === 0 ? "1" : "∞";
-  return formatSignificant(a / b);
-}
-
 const cell = (s: BudgetSummary) =>
   s.median === null ? "-" : `${formatSignificant(s.median)} [${formatSignificant(s.q25!)}, ${formatSignificant(s.q75!)}]`;
 const ms = (value: number | null) => (value === null ? "-" : value < 10 ? value.toFixed(3) : value.toFixed(1));
 const seconds = (value: number | null) => (value === null ? "-" : (value / 1000).toFixed(2));
-
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-}
 
 function referenceLine(p: ProblemReport): string {
   const optimum = p.optimum === null ? "optimum unknown" : `optimum ${p.optimum}`;

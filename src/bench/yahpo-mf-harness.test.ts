@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { prunerFromSpec } from "../pruners/registry.js";
 import { tempDir, type TempDir } from "../testing/temp.js";
 import { yahpoUnavailable } from "./yahpo-availability.js";
-import { epochLadder, geometricLadder } from "./yahpo-mf.js";
-import { defaultMethods, runYahpoMfBench, type YahpoMfBenchOptions } from "./yahpo-mf-harness.js";
+import { runYahpoMfBench, type YahpoMfBenchOptions } from "./yahpo-mf-harness.js";
 import { formatYahpoMfReport } from "./yahpo-mf-report.js";
 
 const skip = await yahpoUnavailable();
@@ -22,17 +20,6 @@ before(() => {
 after(() => dir.remove());
 
 describe("multi-fidelity YAHPO benchmark harness", () => {
-  it("stands for the paper's Random, optuna, HB and BOHB by default, Hyperband on each problem's ladder", () => {
-    const lcbench = defaultMethods(epochLadder("epoch", 1, 52));
-    assert.deepEqual(lcbench.map((m) => [m.label, m.counterpart]), [
-      ["random + none", "Random"], ["tpe + median", "optuna"], ["random + hyperband", "HB"], ["bohb + hyperband", "BOHB"],
-      ["tpe + learning-curve", null], ["tpe + hyperband", null],
-    ]);
-    assert.equal(lcbench[3]!.pruner, `hyperband:minResource=${52 / 27},maxResource=52,reductionFactor=3,sampleWithinBracket=false`);
-    assert.equal(defaultMethods(geometricLadder("trainsize", 0.03, 1))[2]!.pruner, "hyperband:minResource=1,maxResource=27,reductionFactor=3");
-    for (const method of lcbench) prunerFromSpec(method.pruner);
-  });
-
   it("rejects bad methods and names before loading anything", async () => {
     const rejects = (options: Partial<YahpoMfBenchOptions>, message: RegExp) =>
       assert.rejects(runYahpoMfBench({ ...base, ...options }), (e: Error) => e.name === "ConfigError" && message.test(e.message));

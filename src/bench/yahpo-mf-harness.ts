@@ -1,43 +1,18 @@
 /**
  * @module The multi-fidelity YAHPO benchmark behind `scaletune bench --problem yahpo-mf`: checks everything it was
  * asked for up front, runs every (problem, method, seed) at the protocol's budget on worker processes, and ranks
- * each method against the YAHPO Gym paper's published optimizers.
- *
- * A method is a sampler and a pruner spec. Without `--samplers` and `--pruners` the default methods stand for the
- * paper's optimizers where scaletune has them — Random, optuna (TPE + median pruning), HB, BOHB — plus TPE with the
- * learning-curve pruner and with Hyperband; their Hyperband runs the paper's ladder of each problem (η = 3, rungs at
- * F·3^−k), so its spec differs by problem while the method's label does not.
+ * each method against the YAHPO Gym paper's published optimizers. A method is a sampler and a pruner spec: the
+ * defaults (`yahpo-mf-methods.ts`), or every sampler × pruner given.
  */
 import { ConfigError } from "../errors.js";
 import { prunerFromSpec } from "../pruners/registry.js";
 import { samplerByName } from "../samplers/registry.js";
 import { runInWorkers } from "./pool.js";
-import { loadYahpoMfProblem, yahpoMfProblemNames, type FidelityLadder, type YahpoMfProblem } from "./yahpo-mf.js";
+import { loadYahpoMfProblem, yahpoMfProblemNames, type YahpoMfProblem } from "./yahpo-mf.js";
+import { defaultMethods, type Method } from "./yahpo-mf-methods.js";
 import { readPublishedRegrets } from "./yahpo-mf-published.js";
 import { summarizeYahpoMf, type YahpoMfBenchReport } from "./yahpo-mf-report.js";
 import type { YahpoMfRunResult, YahpoMfTask } from "./yahpo-mf-run.js";
-
-export interface Method {
-  /** The same on every problem, e.g. `random + hyperband`. */
-  readonly label: string;
-  readonly sampler: string;
-  readonly pruner: string;
-  /** The paper's optimizer it stands for, if any. */
-  readonly counterpart: string | null;
-}
-
-/** The default methods on a problem with this ladder. */
-export function defaultMethods(ladder: FidelityLadder): Method[] {
-  return [
-    { label: "random + none", sampler: "random", pruner: "none", counterpart: "Random" },
-    // The paper's "optuna": TPESampler with MedianPruner(n_startup_trials=5, n_warmup_steps=0).
-    { label: "tpe + median", sampler: "tpe", pruner: "median", counterpart: "optuna" },
-    { label: "random + hyperband", sampler: "random", pruner: ladder.hyperband, counterpart: "HB" },
-    { label: "bohb + hyperband", sampler: "bohb", pruner: `${ladder.hyperband},sampleWithinBracket=false`, counterpart: "BOHB" },
-    { label: "tpe + learning-curve", sampler: "tpe", pruner: "learning-curve", counterpart: null },
-    { label: "tpe + hyperband", sampler: "tpe", pruner: ladder.hyperband, counterpart: null },
-  ];
-}
 
 export interface YahpoMfBenchOptions {
   /** `yahpo-mf:<scenario>:<instance>` names or the `yahpo-mf` group. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { epochLadder } from "./yahpo-mf.js";
 import type { YahpoMfProblem } from "./yahpo-mf.js";
-import { defaultMethods } from "./yahpo-mf-harness.js";
+import { defaultMethods } from "./yahpo-mf-methods.js";
 import { formatYahpoMfReport, summarizeYahpoMf } from "./yahpo-mf-report.js";
 import type { YahpoMfRunResult } from "./yahpo-mf-run.js";
 

@@ -4,11 +4,11 @@
  * among the paper's optimizers — as JSON, and as markdown tables like the other benchmarks'.
  */
 import type { Direction } from "../core/types.js";
-import type { StepCost } from "./fidelity-run.js";
+import type { StepCost } from "./problem.js";
 import { mean, median, standardError } from "../math/statistics.js";
-import { formatSignificant } from "./format.js";
+import { formatSignificant, markdownTable } from "./format.js";
 import type { YahpoMfProblem } from "./yahpo-mf.js";
-import type { Method } from "./yahpo-mf-harness.js";
+import type { Method } from "./yahpo-mf-methods.js";
 import { panelName, type PublishedRegrets } from "./yahpo-mf-published.js";
 import { rankTable, type ByInstance, type RankTable } from "./yahpo-mf-ranks.js";
 import { BUDGET_FRACTIONS, type YahpoMfRunResult } from "./yahpo-mf-run.js";
@@ -161,10 +161,6 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
 const instances = (n: number) => `${n} instance${n === 1 ? "" : "s"}`;
 const regretCell = (v: number | null) => (v === null ? "-" : formatSignificant(v));
 const rankCell = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(2));
-
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
-}
 
 /** The columns where the mean ranks are read: the first and the last fraction (25 % and 100 %). */
 const ENDS = [0, BUDGET_FRACTIONS.length - 1];

@@ -16,9 +16,7 @@
  */
 import { ConfigError, TrialPruned } from "../errors.js";
 import type { Direction } from "../core/types.js";
-import type { CurveTrial } from "./curves.js";
-import type { StepCost } from "./fidelity-run.js";
-import { regretOf } from "./problem.js";
+import { regretOf, type CurveTrial, type StepCost } from "./problem.js";
 import { YAHPO_SO_INSTANCES, loadYahpoModel, suggestConfig, targetRange, yahpoScenarioDir } from "./yahpo.js";
 
 export const YAHPO_MF_GROUP = "yahpo-mf";
