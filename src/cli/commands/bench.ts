@@ -10,17 +10,17 @@ import { availableParallelism } from "node:os";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { prunerNames } from "../../pruners/registry.js";
+import { ANCHOR_PRUNER_SPECS } from "../../quality/curves/anchor-names.js";
+import { formatCurveReport } from "../../quality/curves/report.js";
+import { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "../../quality/optuna/bridge-script.js";
+import { CURVE_PROBLEMS, DEFAULT_EPOCH_BUDGET, isCurveProblem } from "../../quality/problems/curves.js";
+import { YAHPO_MF_GROUP, isYahpoMfProblem } from "../../quality/problems/yahpo-mf.js";
+import { runCurveBench } from "../../quality/runner/curve-harness.js";
+import { runBench } from "../../quality/runner/trial-harness.js";
+import { runYahpoMfBench } from "../../quality/runner/yahpo-mf-harness.js";
+import { formatReport } from "../../quality/trials/report.js";
+import { formatYahpoMfReport } from "../../quality/yahpo-mf/report.js";
 import { SAMPLER_NAMES } from "../../samplers/registry.js";
-import { ANCHOR_PRUNER_SPECS } from "../../bench/curve-anchor-names.js";
-import { runCurveBench } from "../../bench/curve-harness.js";
-import { formatCurveReport } from "../../bench/curve-report.js";
-import { CURVE_PROBLEMS, DEFAULT_EPOCH_BUDGET, isCurveProblem } from "../../bench/curves.js";
-import { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "../../bench/optuna-bridge-script.js";
-import { runBench } from "../../bench/harness.js";
-import { formatReport } from "../../bench/report.js";
-import { YAHPO_MF_GROUP, isYahpoMfProblem } from "../../bench/yahpo-mf.js";
-import { runYahpoMfBench } from "../../bench/yahpo-mf-harness.js";
-import { formatYahpoMfReport } from "../../bench/yahpo-mf-report.js";
 import { positiveInt } from "../options.js";
 
 interface BenchCliOptions {
