@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { prunerNames } from "../../pruners/registry.js";
+import { SAMPLER_NAMES, prunerNames } from "../../index.js";
 import {
   ANCHOR_PRUNER_SPECS,
   CURVE_PROBLEMS,
@@ -24,7 +24,6 @@ import {
   isYahpoMfProblem,
   type Benchmarked,
 } from "../../quality/index.js";
-import { SAMPLER_NAMES } from "../../samplers/registry.js";
 import { positiveInt } from "../options.js";
 
 interface BenchCliOptions {
