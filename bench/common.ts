@@ -3,6 +3,9 @@
  */
 import type { Trial } from "../src/index.js";
 
+// The project's one median and quantile (linear interpolation, numpy's default).
+export { median, quantile } from "../src/math/statistics.js";
+
 /**
  * How big a benchmark runs: `full` measures; `quick` (`npm run bench -- --quick …`) runs the same code on a small
  * history in seconds, to check that a benchmark works, not to measure it.
@@ -12,17 +15,6 @@ export type Size = "full" | "quick";
 /** Two floats and a sum: the cheapest objective, so that what is measured is scaletune itself. */
 export function trivialObjective(trial: Trial): number {
   return trial.suggestFloat("x", -5, 5) ** 2 + trial.suggestFloat("y", -5, 5) ** 2;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 export interface BenchRow {

@@ -14,7 +14,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
-import { SHARED_DIR } from "../src/bench/data-paths.js";
+import { SHARED_DIR } from "../src/quality/problems/data-paths.js";
 import { tempDir, type TempDir } from "../src/testing/temp.js";
 import { BUDGETS, optionValues } from "./docs/budgets.js";
 import { CLAIMS, disagreements } from "./docs/claims.js";

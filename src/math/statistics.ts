@@ -1,12 +1,11 @@
 /**
- * @module Order statistics: quantiles interpolate linearly between order statistics (numpy's default
- * `percentile`, Hyndman & Fan type 7).
+ * @module Order statistics and summaries of samples: quantiles interpolate linearly between order statistics
+ * (numpy's default `percentile`, Hyndman & Fan type 7), the standard error uses the sample standard deviation.
  */
 
 /** The q-quantile (0 ≤ q ≤ 1) of a non-empty list, linearly interpolated. */
 export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) throw new RangeError("quantile of an empty list");
-  return sortedQuantile([...values].sort((a, b) => a - b), q);
+  return sortedQuantile(sortedCopy(values, "quantile"), q);
 }
 
 /** The q-quantile of values already sorted in ascending order (non-empty), for callers that keep them sorted. */
@@ -22,7 +21,31 @@ export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }
 
+export interface Quartiles {
+  readonly q25: number;
+  readonly median: number;
+  readonly q75: number;
+}
+
+/** The 25th, 50th and 75th percentiles of a non-empty list, interpolated as `quantile` does. */
+export function quartiles(values: readonly number[]): Quartiles {
+  const sorted = sortedCopy(values, "quartiles");
+  return { q25: sortedQuantile(sorted, 0.25), median: sortedQuantile(sorted, 0.5), q75: sortedQuantile(sorted, 0.75) };
+}
+
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError("mean of an empty list");
   return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/** The standard error of the mean, s / √n, with the sample standard deviation s (n − 1 degrees of freedom); n ≥ 2. */
+export function standardError(values: readonly number[]): number {
+  if (values.length < 2) throw new RangeError("standard error of fewer than two values");
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1) / values.length);
+}
+
+function sortedCopy(values: readonly number[], what: string): number[] {
+  if (values.length === 0) throw new RangeError(`${what} of an empty list`);
+  return [...values].sort((a, b) => a - b);
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { SHARED_DIR } from "../bench/data-paths.js";
+import { SHARED_DIR } from "../quality/problems/data-paths.js";
 import { allocationExponents } from "./allocation.js";
 import { bootstrapLossLaw } from "./bootstrap.js";
 import { fitLossLaw } from "./fit.js";

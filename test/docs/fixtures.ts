@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SHARED_DIR } from "../../src/bench/data-paths.js";
+import { SHARED_DIR } from "../../src/quality/problems/data-paths.js";
 import { createStudy } from "../../src/index.js";
 
 const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));

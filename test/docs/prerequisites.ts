@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SHARED_DIR } from "../../src/bench/data-paths.js";
-import { pythonExecutable } from "../../src/bench/optuna-bridge.js";
-import { yahpoUnavailable } from "../../src/bench/yahpo-availability.js";
+import { SHARED_DIR } from "../../src/quality/problems/data-paths.js";
+import { pythonExecutable } from "../../src/quality/optuna/bridge.js";
+import { yahpoUnavailable } from "../../src/quality/problems/yahpo-availability.js";
 import { optionValues } from "./budgets.js";
 
 /** Why `scaletune <args>`, run in `dir`, cannot run here; empty when it can. */

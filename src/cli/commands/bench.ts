@@ -9,18 +9,21 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { prunerNames } from "../../pruners/registry.js";
-import { SAMPLER_NAMES } from "../../samplers/registry.js";
-import { ANCHOR_PRUNER_SPECS } from "../../bench/curve-anchor.js";
-import { DEFAULT_EPOCH_BUDGET, runCurveBench } from "../../bench/curve-harness.js";
-import { formatCurveReport } from "../../bench/curve-report.js";
-import { CURVE_PROBLEMS, isCurveProblem } from "../../bench/curves.js";
-import { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "../../bench/optuna-bridge.js";
-import { runBench } from "../../bench/harness.js";
-import { formatReport } from "../../bench/report.js";
-import { YAHPO_MF_GROUP, isYahpoMfProblem } from "../../bench/yahpo-mf.js";
-import { runYahpoMfBench } from "../../bench/yahpo-mf-harness.js";
-import { formatYahpoMfReport } from "../../bench/yahpo-mf-report.js";
+import { SAMPLER_NAMES, prunerNames } from "../../index.js";
+import {
+  ANCHOR_PRUNER_SPECS,
+  CURVE_PROBLEMS,
+  DEFAULT_EPOCH_BUDGET,
+  DEFAULT_OPTUNA_SAMPLERS,
+  OPTUNA_SAMPLERS,
+  YAHPO_MF_GROUP,
+  benchCurves,
+  benchTrials,
+  benchYahpoMf,
+  isCurveProblem,
+  isYahpoMfProblem,
+  type Benchmarked,
+} from "../../quality/index.js";
 import { positiveInt } from "../options.js";
 
 interface BenchCliOptions {
@@ -133,9 +136,9 @@ function defaultPruners(): string[] {
   return ANCHOR_PRUNER_SPECS.filter(registered);
 }
 
-async function curveBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+async function curveBench(options: BenchCliOptions, given: Given): Promise<Benchmarked<unknown>> {
   rejectGiven(given, TRIAL_ONLY, "curve problems");
-  const report = await runCurveBench({
+  return benchCurves({
     problems: options.problem.flatMap(list),
     // The anchor's samplers: the model-based others would make a thousand-trial pruned run slow.
     samplers: given("samplers") ? options.samplers : ["tpe", "random"],
@@ -145,12 +148,11 @@ async function curveBench(options: BenchCliOptions, given: Given): Promise<{ rep
     parallel: options.parallel,
     onProgress: progressPrinter(),
   });
-  return { report, text: formatCurveReport(report) };
 }
 
-async function yahpoMfBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+async function yahpoMfBench(options: BenchCliOptions, given: Given): Promise<Benchmarked<unknown>> {
   rejectGiven(given, NOT_YAHPO_MF, "the multi-fidelity YAHPO problems");
-  const report = await runYahpoMfBench({
+  return benchYahpoMf({
     problems: options.problem.flatMap(list),
     samplers: given("samplers") ? options.samplers : null,
     pruners: options.pruners ?? null,
@@ -159,12 +161,11 @@ async function yahpoMfBench(options: BenchCliOptions, given: Given): Promise<{ r
     parallel: options.parallel,
     onProgress: progressPrinter(),
   });
-  return { report, text: formatYahpoMfReport(report) };
 }
 
-async function trialBench(options: BenchCliOptions, given: Given): Promise<{ report: unknown; text: string }> {
+async function trialBench(options: BenchCliOptions, given: Given): Promise<Benchmarked<unknown>> {
   rejectGiven(given, CURVE_ONLY, "these problems");
-  const report = await runBench({
+  return benchTrials({
     problems: options.problem,
     samplers: options.samplers,
     trials: options.trials,
@@ -174,7 +175,6 @@ async function trialBench(options: BenchCliOptions, given: Given): Promise<{ rep
     optunaSamplers: options.vsOptuna ? options.optunaSamplers : null,
     onProgress: progressPrinter(),
   });
-  return { report, text: formatReport(report) };
 }
 
 async function bench(options: BenchCliOptions, command: Command): Promise<void> {
