@@ -163,7 +163,7 @@ describe("the docs' commands", { concurrency: 2 }, () => {
       const option = "flag" in rule ? rule.flag : rule.option;
       const added = "flag" in rule || rule.longDefault === undefined ? "" : ` (added where left at ${rule.longDefault}: ${rule.small(rule.longDefault)})`;
       t.diagnostic(`${rule.command} ${option}${added}: ${rule.why}`);
-      if (rule.command === "npm run bench") assert.match(readFileSync(join(REPO, "bench/run.ts"), "utf8"), new RegExp(`"${option}"`));
+      if (rule.command === "npm run bench") assert.match(readFileSync(join(REPO, "perf/run.ts"), "utf8"), new RegExp(`"${option}"`));
       else assert.match(help(rule.command).stdout, new RegExp(`^  ${option} `, "m"), `scaletune ${rule.command} has no ${option}`);
     }
   });

@@ -5,7 +5,8 @@
  */
 import { withTensorFlow } from "./tensorflow.js";
 
-export type { OptimizerName } from "./mlp-trainer.js";
+export { mlpParameterization } from "./mlp-parameterization.js";
+export type { MlpConfig, OptimizerName } from "./mlp-trainer.js";
 
 /** The digits study: its objective, data split and trainer. */
 export async function loadDigitsDemo() {

@@ -12,6 +12,7 @@ import type { YahpoMfBenchReport } from "./yahpo-mf/report.js";
 
 export { ANCHOR_PRUNER_SPECS } from "./curves/anchor-names.js";
 export { DEFAULT_OPTUNA_SAMPLERS, OPTUNA_SAMPLERS } from "./optuna/bridge-script.js";
+export { INSTALL_OPTUNA, pythonExecutable } from "./optuna/python.js";
 export { CURVE_PROBLEMS, DEFAULT_EPOCH_BUDGET, isCurveProblem } from "./problems/curves.js";
 export { YAHPO_MF_GROUP, isYahpoMfProblem } from "./problems/yahpo-mf.js";
 

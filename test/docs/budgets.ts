@@ -59,7 +59,7 @@ export const BUDGETS: readonly BudgetRule[] = [
   { command: "demo", option: "--trials", small: () => "2", longDefault: "40", why: "each demo trial trains a network for 20 epochs" },
   { command: "scaling fit", option: "--bootstrap", small: () => "5", why: "a resample refits the law; the point fit is unchanged" },
   { command: "scaling hparams", option: "--bootstrap", small: () => "5", longDefault: "200", why: "as for scaling fit" },
-  { command: "npm run bench", flag: "--quick", why: "bench/run.ts's own small sizes (docs/benchmarks-harness.md)" },
+  { command: "npm run bench", flag: "--quick", why: "perf/run.ts's own small sizes (docs/benchmarks-harness.md)" },
 ];
 
 /** Every value of `--name value` or `--name=value` in `args`. */

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SHARED_DIR } from "../../src/quality/problems/data-paths.js";
-import { pythonExecutable } from "../../src/quality/optuna/bridge.js";
+import { pythonExecutable } from "../../src/quality/optuna/python.js";
 import { yahpoUnavailable } from "../../src/quality/problems/yahpo-availability.js";
 import { optionValues } from "./budgets.js";
 

@@ -7,7 +7,8 @@ import { tempDir, type TempDir } from "../../testing/temp.js";
 import type { BenchTrial } from "../problems/problem.js";
 import { syntheticProblem } from "../problems/synthetic.js";
 import { OPTUNA_BRIDGE_SCRIPT } from "./bridge-script.js";
-import { OptunaBridge, pythonExecutable, runOptuna } from "./bridge.js";
+import { OptunaBridge, runOptuna } from "./bridge.js";
+import { pythonExecutable } from "./python.js";
 import { evaluateByReplay } from "./define-by-run.js";
 
 /** A conditional objective: `momentum` exists only for sgd. */

@@ -8,9 +8,7 @@
  * relative to width 32. The law is fitted with scaletune/scaling's hyperparameter laws (near-optimal band within
  * 2 % of each width's best loss — this small network's loss is noisier than an LLM's — N = hidden width).
  */
-import { demoSplit } from "../src/demo/digits-objective.js";
-import { mlpParameterization } from "../src/demo/mlp-parameterization.js";
-import { trainMlp, type MlpConfig } from "../src/demo/mlp-trainer.js";
+import { loadDigitsDemo, mlpParameterization, type MlpConfig } from "../src/demo/index.js";
 import { fitHyperparameterLaws, type HyperparameterRun } from "../src/scaling/index.js";
 import { printRows, type BenchRow, type Size } from "./common.js";
 
@@ -30,6 +28,7 @@ function learningRates(setup: Setup): number[] {
 }
 
 async function trainingLoss(setup: Setup, parameterization: "SP" | "muP", width: number, learningRate: number): Promise<number> {
+  const { demoSplit, trainMlp } = await loadDigitsDemo();
   const split = demoSplit();
   let total = 0;
   for (const seed of setup.seeds) {

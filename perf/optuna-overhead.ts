@@ -6,7 +6,7 @@
  * Optuna measured in the same run tells how much slower or faster this machine is than the anchor's.
  */
 import { spawnSync } from "node:child_process";
-import { INSTALL_OPTUNA, pythonExecutable } from "../src/quality/optuna/bridge.js";
+import { INSTALL_OPTUNA, pythonExecutable } from "../src/quality/index.js";
 
 export interface OptunaCase {
   /** "tpe" or "tpe_mv", as in the anchor's sampler factory. */

@@ -6,8 +6,7 @@
  * spent, pruned trials' epochs included, and records the best complete trial against the epochs spent. The
  * configuration a run ends with is then retrained once and scored on the held-out test split, which no run saw.
  */
-import { demoSplit, digitsObjective, suggestMlpConfig } from "../src/demo/digits-objective.js";
-import { initBackend, trainMlp } from "../src/demo/mlp-trainer.js";
+import { loadDigitsDemo } from "../src/demo/index.js";
 import { FixedTrial, TPESampler, createStudy, prunerFromSpec } from "../src/index.js";
 import { median, printRows, type BenchRow, type Size } from "./common.js";
 
@@ -27,7 +26,10 @@ interface RunOutcome {
   readonly seconds: number;
 }
 
-async function run({ epochBudget, marks }: Setup, pruner: string, seed: number): Promise<RunOutcome> {
+type DigitsDemo = Awaited<ReturnType<typeof loadDigitsDemo>>;
+
+async function run({ epochBudget, marks }: Setup, pruner: string, seed: number, demo: DigitsDemo): Promise<RunOutcome> {
+  const { demoSplit, digitsObjective, suggestMlpConfig, trainMlp } = demo;
   const started = performance.now();
   // A fixed name: Hyperband draws brackets from it, so a run is reproducible.
   const study = await createStudy({
@@ -64,12 +66,13 @@ async function run({ epochBudget, marks }: Setup, pruner: string, seed: number):
 export async function demoPruning(size: Size): Promise<BenchRow[]> {
   const setup = SIZES[size];
   const { epochBudget, marks, seeds } = setup;
-  await initBackend();
+  const demo = await loadDigitsDemo();
+  await demo.initBackend();
   const started = performance.now();
   const rows: BenchRow[] = [];
   for (const pruner of PRUNERS) {
     const outcomes: RunOutcome[] = [];
-    for (const seed of seeds) outcomes.push(await run(setup, pruner, seed));
+    for (const seed of seeds) outcomes.push(await run(setup, pruner, seed, demo));
     const percent = (values: number[]) => `${(100 * median(values)).toFixed(2)} %`;
     rows.push({
       pruner,
