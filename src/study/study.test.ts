@@ -457,6 +457,13 @@ describe("study: a sampler's joint proposal", () => {
     }
   });
 
+  it("is replaced by what the objective suggests, even when it suggests nothing", async () => {
+    const study = await createStudy({ sampler: joint(4) });
+    await study.optimize(objective, { nTrials: 1 });
+    await study.optimize(() => 1, { nTrials: 1 });
+    assert.deepEqual(study.trials()[1]!.params, {});
+  });
+
   it("is refused when it is not a number, naming the sampler", async () => {
     const study = await createStudy({ sampler: joint(NaN) });
     await study.optimize(objective, { nTrials: 1 });

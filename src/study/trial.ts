@@ -297,6 +297,8 @@ export class Trial extends BaseTrial {
   async publishProposal(): Promise<boolean> {
     if (Object.keys(this.relativeValues).length === 0) return false;
     this.enqueueWrite({ params: { ...this.relativeValues, ...this.internal }, distributions: { ...this.relativeSpace, ...this.spaces } });
+    // What the objective suggests replaces the proposal when the trial ends, even if it suggests nothing at all.
+    this.dirty.params = true;
     await this.writes;
     if (this.writeError !== undefined) throw this.writeError;
     return true;

@@ -3,7 +3,7 @@
  * - `npx scaletune …`, `scaletune …` and `node bin/scaletune.js …` run the built CLI (a `scaletune` on PATH that
  *   runs this checkout's bin/scaletune.js — npx would look for the package on the network), with the budgets of
  *   budgets.ts;
- * - `npm run bench …` runs this checkout's bench script, `--quick`;
+ * - `npm run bench …` runs this checkout's bench script, `--quick`; `npm run architecture` runs as written;
  * - `node -e …` runs as written;
  * - `npm ci`, `npm test`, `npm run build`, `npm run reliability` and `npm run bench -- install-size` do not run (see
  *   NOT_RUN); anything else is an error.
@@ -43,8 +43,9 @@ export function planCommand(words: readonly Word[], repo: string): Step[] {
     if (args.slice(0, 3).join(" ") === "npm run bench") {
       return { run: true, text: shell(["npm", "--prefix", repo, "run", "bench", ...withBudgets("npm run bench", args.slice(3))]), cli: null };
     }
+    if (args.join(" ") === "npm run architecture") return { run: true, text: shell(["npm", "--prefix", repo, "run", "architecture"]), cli: null };
     if (args[0] === "node" && args[1] === "-e") return { run: true, text, cli: null };
-    throw new Error(`no way to run "${text}" here: a program other than scaletune, npm run bench or node -e`);
+    throw new Error(`no way to run "${text}" here: a program other than scaletune, npm run bench, npm run architecture or node -e`);
   });
 }
 
