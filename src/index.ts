@@ -70,15 +70,35 @@ export type {
   SearchSpace,
 } from "./space/distributions.js";
 export { SpaceTransform } from "./space/transform.js";
+export { sameDistribution } from "./space/distributions.js";
+export {
+  bestOf,
+  bestSoFar,
+  decisionStep,
+  directionSigns,
+  firstStepAtOrPast,
+  isWorse,
+  lastStep,
+  objectiveCurves,
+  singleDirection,
+} from "./core/curve.js";
 
 export type {
+  AttrKind,
   CreateConditions,
   CreateRefusal,
+  FinalState,
+  IntermediateValue,
+  NewTrial,
   RunningTrialInfo,
   Storage,
+  StudyAttr,
+  StudyChanges,
+  StudyRecord,
   StudySummary,
   TrialKeys,
   TrialPage,
+  TrialPatch,
   TrialQuery,
   TrialRecord,
 } from "./storage/storage.js";

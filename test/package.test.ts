@@ -72,8 +72,9 @@ describe("the package's faces", () => {
         same: errors.ConfigError === lib.ConfigError && errors.ScaletuneError === lib.ScaletuneError,
         subclass: new errors.ConfigError("x") instanceof errors.ScaletuneError,
         faces: [typeof lib.createStudy, typeof scaling.fitLossLaw, typeof testing.describeSamplerConformance],
+        curveReaders: lib.lastStep({ intermediateValues: new Map([[3, 1], [1, 2]]) }) === 3 && lib.isWorse(NaN, 1, "minimize"),
       }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
-    assert.deepEqual(JSON.parse(r.stdout || "null"), { same: true, subclass: true, faces: ["function", "function", "function"] }, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout || "null"), { same: true, subclass: true, faces: ["function", "function", "function"], curveReaders: true }, r.stderr);
   });
 });
