@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   delete: inspect,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   scaling: async () => (await import("./commands/scaling/index.js")).registerScaling,
+  "python-helper": async () => (await import("./commands/python-helper.js")).registerPythonHelper,
 };
 
 function version(): string {
