@@ -269,7 +269,8 @@ def _default(d):
     middle = math.sqrt(low * high) if d.get("log") else (low + high) / 2
     if step is not None:
         middle = low + math.floor((middle - low) / step + 0.5) * step
-        middle = min(high, max(low, middle))
+        # Free of representation noise such as 0.30000000000000004, as the worker's samplers snap grids.
+        middle = min(high, max(low, float("%.15g" % middle)))
     if d["type"] == "int":
         return int(min(high, max(low, math.floor(middle + 0.5))))
     return float(middle)

@@ -333,6 +333,27 @@ class ReportAndPrune(unittest.TestCase):
             self.assertEqual(run.returncode, 1, code)
             self.assertIn(expected, run.stderr, code)
 
+    def test_numpy_scalars_are_numbers(self):
+        try:
+            import numpy  # noqa: F401
+        except ImportError:
+            self.skipTest("numpy is not installed")
+        run = script(
+            """
+            import numpy as np
+            st.report(np.float32(0.5), np.int64(2), acc=np.float64(0.25))
+            print(st.suggest_categorical("c", [np.int64(1), 2]), st.suggest_int("n", np.int64(0), np.int32(4)))
+            st.finish([np.float32(1.5), 2])
+            """,
+            answer=lambda m: {"value": 1},
+        )
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.messages[0], {"report": 0.5, "step": 2, "metrics": {"acc": 0.25}})
+        self.assertEqual(run.messages[1]["suggest"]["distribution"], {"type": "categorical", "choices": [1, 2]})
+        self.assertEqual(run.messages[2]["suggest"]["distribution"], {"type": "int", "low": 0, "high": 4, "log": False, "step": 1})
+        self.assertEqual(run.log, ["1 1"])
+        self.assertEqual(run.messages[-1], {"final": [1.5, 2]})
+
     def test_nothing_may_be_sent_after_finish(self):
         run = script("st.finish(1.0)\nst.finish(2.0)")
         self.assertEqual(run.messages, [{"final": 1.0}])
@@ -392,6 +413,7 @@ class Standalone(unittest.TestCase):
             st.suggest_int("n", 1, 10, step=3),
             st.suggest_int("batch-size", 16, 64, log=True),
             st.suggest_categorical("opt", ["adam", "sgd", 3]),
+            st.suggest_float("grid", 0, 0.5, step=0.1),
         ]
         st.report(0.5, 1)
         values.append(st.should_prune())
@@ -407,7 +429,7 @@ class Standalone(unittest.TestCase):
         self.assertEqual(lines[0], '@scaletune {"report":0.5,"step":1}')
         values = json.loads(lines[1])
         self.assertAlmostEqual(values[1], 1e-3)
-        self.assertEqual(values[:1] + values[2:], [0.5, 7, 32, "adam", False, 0, "standalone", {}])
+        self.assertEqual(values[:1] + values[2:], [0.5, 7, 32, "adam", 0.3, False, 0, "standalone", {}])
         self.assertEqual(lines[2], '@scaletune {"final":0.5}')
 
     def test_values_from_the_environment_and_a_params_file(self):
@@ -423,7 +445,7 @@ class Standalone(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         values = json.loads(r.stdout.splitlines()[1])
         # The file wins over the environment (x); the environment over the defaults (n, batch-size).
-        self.assertEqual(values[:1] + values[2:], [0.25, 7, 64, 3, False, 5, "standalone", {"x": 0.25, "opt": 3}])
+        self.assertEqual(values[:1] + values[2:], [0.25, 7, 64, 3, 0.3, False, 5, "standalone", {"x": 0.25, "opt": 3}])
 
     def test_a_categorical_from_the_environment_is_matched_by_text_or_json(self):
         r = standalone('print(repr(st.suggest_categorical("c", [None, 2, "b"])))', env={"SCALETUNE_PARAM_C": "b"})
