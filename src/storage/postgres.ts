@@ -162,6 +162,25 @@ function redactText(text: string, url: string): string {
   return password === "" ? text : text.split(password).join("***");
 }
 
+/**
+ * The URL with scaletune's session settings added to its `options` (the server applies them as each connection
+ * starts, at no cost): commits do not wait for the disk flush, the trade SQLite's synchronous = NORMAL makes. A
+ * crashed worker loses nothing, a crashed database machine may lose its last fraction of a second of writes, and
+ * nothing is ever left half-written; it triples a trial's speed where a flush costs milliseconds. A URL that sets
+ * synchronous_commit itself (`?options=-c%20synchronous_commit%3Don`) keeps its own.
+ */
+function withSessionSettings(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const options = parsed.searchParams.get("options") ?? "";
+    if (/synchronous_commit/i.test(options)) return url;
+    parsed.searchParams.set("options", `${options} -c synchronous_commit=off`.trim());
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 type PgModule = typeof import("pg");
 
 let pgModule: Promise<PgModule> | null = null;
@@ -186,6 +205,7 @@ export class PostgresStorage implements Storage {
   private empty = false;
   private closed = false;
   private readonly decoder = new TrialDecoder();
+  private readonly statementNames = new Map<string, string>();
 
   constructor(
     readonly url: string,
@@ -215,7 +235,7 @@ export class PostgresStorage implements Storage {
         oid === INT8 ? Number : oid === JSON_OID || oid === JSONB_OID ? asText : pg.types.getTypeParser(oid, format as "text"),
     };
     const pool = new pg.Pool({
-      connectionString: this.url,
+      connectionString: withSessionSettings(this.url),
       max: POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       allowExitOnIdle: true,
@@ -225,6 +245,11 @@ export class PostgresStorage implements Storage {
     });
     // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
     pool.on("error", () => {});
+    // Commits do not wait for the disk flush, the trade SQLite's synchronous = NORMAL makes: a crashed worker loses
+    // nothing, a crashed database machine may lose its last fraction of a second of writes, and nothing is ever
+    // left half-written. It triples a trial's speed where a flush costs milliseconds. A URL that sets
+    // synchronous_commit itself (options=-c synchronous_commit=on) keeps its own.
+
     let client: PoolClient;
     try {
       client = await pool.connect();
@@ -293,7 +318,7 @@ export class PostgresStorage implements Storage {
   private async query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<QueryResult<R>> {
     await this.connect();
     try {
-      return await this.pool!.query<R>(sql, values);
+      return await this.pool!.query<R>({ name: this.statementName(sql), text: sql, values });
     } catch (error) {
       throw this.failure(error);
     }
@@ -302,11 +327,21 @@ export class PostgresStorage implements Storage {
   private async rows(sql: string, values: unknown[]): Promise<TrialRow[]> {
     await this.connect();
     try {
-      const result = await this.pool!.query<TrialRow>({ text: sql, values, rowMode: "array" });
+      const result = await this.pool!.query<TrialRow>({ name: this.statementName(sql), text: sql, values, rowMode: "array" });
       return result.rows;
     } catch (error) {
       throw this.failure(error);
     }
+  }
+
+  /**
+   * A name per SQL text: named statements are parsed and planned once per connection instead of once per call,
+   * which halves what a trial's statements cost the server.
+   */
+  private statementName(sql: string): string {
+    let name = this.statementNames.get(sql);
+    if (name === undefined) this.statementNames.set(sql, (name = `scaletune_${this.statementNames.size}`));
+    return name;
   }
 
   /** Errors that are not the caller's: lost connections and the like, named with the (redacted) URL. */
