@@ -555,30 +555,39 @@ export class PostgresStorage implements Storage {
   }
 
   async readChanges(studyId: number, cursor: number): Promise<StudyChanges> {
-    const { rows } = await this.query<{ seq: number }>("SELECT seq FROM studies WHERE id = $1", [studyId]);
-    const seq = rows[0]?.seq;
+    if (!Number.isSafeInteger(studyId) || !Number.isSafeInteger(cursor)) throw new TypeError(`readChanges(${studyId}, ${cursor}): integers expected`);
+    // One round trip: several statements in one message run as one transaction, here a repeatable-read one, so
+    // every read sees the same snapshot and the returned cursor matches the rows. The simple protocol takes no
+    // parameters; the two integers, checked above, are written into the text.
+    const [, seqRows, trialRows, points, attrs] = await this.script(
+      `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
+       SELECT seq FROM studies WHERE id = ${studyId};
+       SELECT ${TRIAL_COLUMNS} FROM trials t WHERE t.study_id = ${studyId} AND t.seq > ${cursor} ORDER BY t.seq;
+       SELECT trial_id, metric, step, value FROM intermediate_values WHERE study_id = ${studyId} AND seq > ${cursor} ORDER BY seq;
+       SELECT kind, key, value FROM study_attrs WHERE study_id = ${studyId} AND seq > ${cursor}`,
+    );
+    const seq = (seqRows![0] as [number] | undefined)?.[0];
     if (seq === undefined) throw this.notFound(studyId);
     if (seq <= cursor) return { trials: [], intermediate: [], attrs: [], cursor };
-    // Every write with a sequence up to `seq` has committed (its study row lock was released at commit), so the
-    // three reads, bounded by it, see exactly the changes in (cursor, seq], whatever commits meanwhile.
-    const bounds = [studyId, cursor, seq];
-    const [trialRows, points, attrs] = await Promise.all([
-      this.rows(`SELECT ${TRIAL_COLUMNS} FROM trials t WHERE t.study_id = $1 AND t.seq > $2 AND t.seq <= $3 ORDER BY t.seq`, bounds),
-      this.query<{ trial_id: number; metric: string; step: number; value: number | null }>(
-        "SELECT trial_id, metric, step, value FROM intermediate_values WHERE study_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
-        bounds,
-      ),
-      this.query<{ kind: AttrKind; key: string; value: string }>(
-        "SELECT kind, key, value FROM study_attrs WHERE study_id = $1 AND seq > $2 AND seq <= $3",
-        bounds,
-      ),
-    ]);
     return {
-      trials: this.decoder.trials(trialRows),
-      intermediate: points.rows.map((r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN })),
-      attrs: attrs.rows.map((r): StudyAttr => ({ kind: r.kind, key: r.key, value: JSON.parse(r.value) as JsonValue })),
+      trials: this.decoder.trials(trialRows as TrialRow[]),
+      intermediate: (points as [number, string, number, number | null][]).map(
+        ([trialId, metric, step, value]): IntermediateValue => ({ trialId, metric, step, value: value ?? NaN }),
+      ),
+      attrs: (attrs as [AttrKind, string, string][]).map(([kind, key, value]): StudyAttr => ({ kind, key, value: JSON.parse(value) as JsonValue })),
       cursor: seq,
     };
+  }
+
+  /** Runs several statements in one message (one transaction, one round trip); each statement's rows, as arrays. */
+  private async script(sql: string): Promise<unknown[][][]> {
+    await this.connect();
+    try {
+      const results = (await this.pool!.query({ text: sql, rowMode: "array" })) as unknown as QueryResult<unknown[]>[];
+      return results.map((r) => r.rows);
+    } catch (error) {
+      throw this.failure(error);
+    }
   }
 
   async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {

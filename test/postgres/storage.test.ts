@@ -10,6 +10,7 @@ import pg from "pg";
 import { StorageError } from "../../src/errors.js";
 import { openStorage } from "../../src/storage/open.js";
 import { connectionErrorMessage, PostgresStorage, POSTGRES_SCHEMA_VERSION, redactUrl } from "../../src/storage/postgres.js";
+import { startHeartbeat } from "../../src/study/heartbeat.js";
 import { describeStorageConformance } from "../../src/testing/storage-conformance.js";
 import { freshSchema, SERVER, skip, skipReason } from "./fixture.js";
 
@@ -139,4 +140,28 @@ describe("PostgreSQL shared by worker processes", { skip }, () => {
       }
     });
   }
+});
+
+describe("PostgreSQL heartbeats", { skip }, () => {
+  it("come from a thread of their own: a trial stays alive while a synchronous objective holds the main thread", async () => {
+    const schema = await freshSchema();
+    const storage = new PostgresStorage(schema.url);
+    try {
+      const study = await storage.createStudy("beat", ["minimize"]);
+      const trial = await storage.createTrial(study.id, { state: "running", now: 0 });
+      const heartbeat = startHeartbeat(storage, 50, (message) => assert.fail(message));
+      heartbeat.add(trial.id);
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const blockedAt = Date.now();
+      Atomics.wait(pause, 0, 0, 1500); // the main thread does nothing else meanwhile
+      heartbeat.remove(trial.id);
+      await heartbeat.stop();
+      const [stored] = (await storage.readTrials(study.id, {})).trials;
+      assert.ok(stored!.heartbeatAt! > blockedAt, `last beat ${stored!.heartbeatAt! - blockedAt} ms after blocking`);
+      assert.ok(stored!.heartbeatAt! <= blockedAt + 1500);
+    } finally {
+      await storage.close();
+      await schema.drop();
+    }
+  });
 });
