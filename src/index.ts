@@ -104,6 +104,8 @@ export type {
 } from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { SqliteStorage, SQLITE_SCHEMA_VERSION } from "./storage/sqlite.js";
+export { PostgresStorage, POSTGRES_SCHEMA_VERSION, redactUrl } from "./storage/postgres.js";
+export type { PostgresOptions } from "./storage/postgres.js";
 export { openStorage, sqlitePath } from "./storage/open.js";
 export type { StorageInput } from "./storage/open.js";
 

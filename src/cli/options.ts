@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { InvalidArgumentError } from "commander";
 import { StorageError } from "../errors.js";
-import { sqlitePath } from "../index.js";
+import { redactUrl, sqlitePath } from "../index.js";
 
 export const DEFAULT_STORAGE = "sqlite:./scaletune.db";
 
@@ -43,6 +43,11 @@ export function existingStorage(url: string): string {
   if (path !== null && !existsSync(path)) {
     throw new StorageError(`no scaletune storage at ${path}; run a study first (scaletune run / demo) or pass --storage`);
   }
-  if (url === "memory:" || url === "") throw new StorageError("in-memory storage holds no studies between commands; pass --storage sqlite:<path>");
+  if (url === "memory:" || url === "") throw new StorageError("in-memory storage holds no studies between commands; pass --storage sqlite:<path> or postgres://…");
   return url;
+}
+
+/** A storage URL as the CLI shows it: without its password. */
+export function shownStorage(url: string): string {
+  return redactUrl(url);
 }

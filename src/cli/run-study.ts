@@ -14,6 +14,7 @@ import {
   type OptimizeResult,
   type Study,
 } from "../index.js";
+import { shownStorage } from "./options.js";
 import { formatNumber, formatValue, trialJson } from "./format.js";
 import { exitCode, onStop, shellCommand, type StopCause } from "./interruption.js";
 import type { ObjectiveModule } from "./objective-module.js";
@@ -77,7 +78,7 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     loadIfExists: true,
     ...(directions && (directions.length === 1 ? { direction: directions[0]! } : { directions })),
   });
-  say(`study "${study.name}" in ${options.storage} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}`);
+  say(`study "${study.name}" in ${shownStorage(options.storage)} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}`);
   // Before counting what is done: trials of workers that died are failed and queued again, target reached or not.
   await study.recoverStaleTrials({ force: true });
   const target = options.trials ?? (options.timeout === undefined ? DEFAULT_TARGET : undefined);
@@ -179,7 +180,7 @@ function finish(study: Study, options: RunOptions, target: number | undefined, r
     const params = Object.entries(best.params).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ");
     process.stdout.write(`best trial #${best.number}: ${best.values!.map(formatNumber).join(", ")} | ${params}\n`);
   }
-  if (result !== null) process.stdout.write(`stored in ${options.storage} (study "${study.name}")\n`);
+  if (result !== null) process.stdout.write(`stored in ${shownStorage(options.storage)} (study "${study.name}")\n`);
 }
 
 /** A stop cause arrived: fail and queue again what runs, say how to resume, exit as the cause asks. */

@@ -3,15 +3,18 @@
  *
  * - none, `memory:` → in memory (gone with the process)
  * - `sqlite:<path>` → an embedded SQLite file; `sqlite:///<path>` (the SQLAlchemy form Optuna users write) too
+ * - `postgres://…`, `postgresql://…` → a PostgreSQL database (connects on first use; the PG* variables fill in
+ *   what the URL leaves out)
  */
 import { StorageError } from "../errors.js";
 import { MemoryStorage } from "./memory.js";
+import { PostgresStorage, redactUrl } from "./postgres.js";
 import { SqliteStorage } from "./sqlite.js";
 import type { Storage } from "./storage.js";
 
 export type StorageInput = string | Storage | undefined;
 
-const USAGE = "use sqlite:<path> (e.g. sqlite:./scaletune.db), or no storage for an in-memory study";
+const USAGE = "use sqlite:<path> (e.g. sqlite:./scaletune.db), postgres://user@host/database, or no storage for an in-memory study";
 
 /** The SQLite file path inside a `sqlite:` URL, or null when the URL is not a SQLite one. */
 export function sqlitePath(url: string): string | null {
@@ -25,6 +28,13 @@ export function sqlitePath(url: string): string | null {
   return rest;
 }
 
+/** Whether a URL names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export { redactUrl };
+
 export interface OpenOptions {
   /** For commands that only look: write nothing, and accept read-only files (see `SqliteOptions`). */
   readonly readOnly?: boolean;
@@ -36,8 +46,6 @@ export function openStorage(input: StorageInput, options: OpenOptions = {}): Sto
   if (url === "" || url === "memory:" || url === ":memory:") return new MemoryStorage();
   const path = sqlitePath(url);
   if (path !== null) return new SqliteStorage(path, url, options);
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new StorageError(`PostgreSQL storage ("${url}") is not supported by this version; ${USAGE}`);
-  }
-  throw new StorageError(`unrecognised storage URL "${url}"; ${USAGE}`);
+  if (isPostgresUrl(url)) return new PostgresStorage(url, options);
+  throw new StorageError(`unrecognised storage URL "${redactUrl(url)}"; ${USAGE}`);
 }

@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
-import { parseDistribution, type Distribution } from "../space/distributions.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
+import { parseObject, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -91,29 +91,6 @@ CREATE TABLE claims (
 );
 `;
 
-/**
- * A trial's columns, in the order `TRIAL_COLUMNS` selects them. Trials are read as arrays (better-sqlite3's raw
- * mode): loading a 50,000-trial study spends most of its time turning rows into JavaScript, and arrays are the
- * cheaper shape.
- */
-type TrialRow = [
-  id: number,
-  study_id: number,
-  number: number,
-  state: TrialState,
-  objective_values: string | null,
-  params: string,
-  distributions: string,
-  user_attrs: string,
-  system_attrs: string,
-  started_at: number | null,
-  completed_at: number | null,
-  heartbeat_at: number | null,
-  fail_reason: string | null,
-];
-
-const STATE_NAMES: Readonly<Record<TrialState, TrialState>> = { waiting: "waiting", running: "running", complete: "complete", pruned: "pruned", failed: "failed" };
-
 /** A trial's first objective value, as the value index and the queries that use it spell it. */
 const FIRST_VALUE = "json_extract(objective_values, '$[0]')";
 
@@ -126,13 +103,6 @@ const INDEXES = `CREATE INDEX IF NOT EXISTS complete_by_value ON trials (study_i
 
 const TRIAL_COLUMNS =
   "id, study_id, number, state, objective_values, params, distributions, user_attrs, system_attrs, started_at, completed_at, heartbeat_at, fail_reason";
-
-interface StudyRow {
-  id: number;
-  name: string;
-  directions: string;
-  created_at: number;
-}
 
 /** How long a writer waits for the lock before giving up. Long: a failure here would lose a trial's result. */
 const BUSY_TIMEOUT_MS = 120_000;
@@ -216,9 +186,7 @@ export class SqliteStorage implements Storage {
   private readonly statements;
   /** `readTrials` statements by their SQL: a listing pages through one shape of query. */
   private readonly queries = new Map<string, Database.Statement<unknown[], TrialRow>>();
-  /** Parsed distributions by their JSON text: trials of one study share a handful of distinct texts. */
-  private readonly distributionCache = new Map<string, Readonly<Record<string, Distribution>>>();
-  private readonly attrs = new AttrCache();
+  private readonly decoder = new TrialDecoder();
   /** One wrapper for every transaction: building a new one per call costs more than the statements inside. */
   private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
 
@@ -466,7 +434,7 @@ export class SqliteStorage implements Storage {
       running ? trial.now : null,
       seq,
     )!;
-    return this.trialFromRow(row);
+    return this.decoder.trial(row);
   }
 
   async tryCreateTrial(studyId: number, trial: NewTrial, conditions: CreateConditions): Promise<TrialRecord | CreateRefusal> {
@@ -486,7 +454,7 @@ export class SqliteStorage implements Storage {
       if (waiting === undefined) return null;
       const attrs = systemAttrs ? JSON.stringify({ ...parseObject(waiting.system_attrs), ...systemAttrs }) : waiting.system_attrs;
       const seq = this.bumpSeq(studyId);
-      return this.trialFromRow(this.statements.startTrial.get(now, now, attrs, seq, waiting.id)!);
+      return this.decoder.trial(this.statements.startTrial.get(now, now, attrs, seq, waiting.id)!);
     });
   }
 
@@ -530,7 +498,7 @@ export class SqliteStorage implements Storage {
     if (this.statements.staleExists.get(studyId, staleBefore) === undefined) return [];
     return this.write(() => {
       const seq = this.bumpSeq(studyId);
-      return this.statements.failStale.all(now, reason, seq, studyId, staleBefore).map((row) => this.trialFromRow(row));
+      return this.statements.failStale.all(now, reason, seq, studyId, staleBefore).map((row) => this.decoder.trial(row));
     });
   }
 
@@ -541,7 +509,7 @@ export class SqliteStorage implements Storage {
       const failed: TrialRecord[] = [];
       for (const id of trialIds) {
         const row = this.statements.failRunning.get(now, reason, seq, studyId, id);
-        if (row) failed.push(this.trialFromRow(row));
+        if (row) failed.push(this.decoder.trial(row));
       }
       return failed;
     });
@@ -557,7 +525,7 @@ export class SqliteStorage implements Storage {
       const seq = this.statements.studySeq.get(studyId) as number | undefined;
       if (seq === undefined) throw new StudyNotFoundError(`study id ${studyId} does not exist in ${this.url} (was it deleted?)`);
       if (seq <= cursor) return { trials: [], intermediate: [], attrs: [], cursor };
-      const trials = this.trialsOf(this.statements.changedTrials.iterate(studyId, cursor));
+      const trials = this.decoder.trials(this.statements.changedTrials.iterate(studyId, cursor));
       const intermediate = this.statements.changedIntermediate.all(studyId, cursor).map(
         (r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN }),
       );
@@ -588,7 +556,7 @@ export class SqliteStorage implements Storage {
     if (!statement) this.queries.set(sql, (statement = trialRows(this.db, sql)));
     // One read transaction: the curves belong to the same snapshot as the trials.
     return this.transaction.deferred((): TrialPage => {
-      const trials = this.trialsOf(statement.iterate(studyId, ...stateValues, ...numbers, query.limit ?? -1, query.offset ?? 0));
+      const trials = this.decoder.trials(statement.iterate(studyId, ...stateValues, ...numbers, query.limit ?? -1, query.offset ?? 0));
       if (query.curves === false || trials.length === 0) return { trials, intermediate: [] };
       const intermediate = this.statements.curvesOf.all(JSON.stringify(trials.map((t) => t.id))).map(
         (r): IntermediateValue => ({ trialId: r.trial_id, metric: r.metric, step: r.step, value: r.value ?? NaN }),
@@ -617,70 +585,6 @@ export class SqliteStorage implements Storage {
     if (seq === undefined) throw new StudyNotFoundError(`study id ${studyId} does not exist in ${this.url} (was it deleted?)`);
     return seq;
   }
-
-  private distributions(text: string): Readonly<Record<string, Distribution>> {
-    let parsed = this.distributionCache.get(text);
-    if (!parsed) {
-      const raw = JSON.parse(text) as Record<string, unknown>;
-      parsed = Object.fromEntries(Object.entries(raw).map(([name, d]) => [name, parseDistribution(name, d)]));
-      this.distributionCache.set(text, parsed);
-    }
-    return parsed;
-  }
-
-  /** Row by row, not `all()` then map: each row dies young, and loading 50,000 trials spends a quarter less. */
-  private trialsOf(rows: IterableIterator<TrialRow>): TrialRecord[] {
-    const trials: TrialRecord[] = [];
-    for (const row of rows) trials.push(this.trialFromRow(row));
-    return trials;
-  }
-
-  private trialFromRow(row: TrialRow): TrialRecord {
-    const [id, studyId, number, state, values, params, distributions, userAttrs, systemAttrs, startedAt, completedAt, heartbeatAt, failReason] = row;
-    return {
-      id,
-      studyId,
-      number,
-      // One string per state, not one per row: a loaded study keeps every trial's state.
-      state: STATE_NAMES[state],
-      values: values === null ? null : (JSON.parse(values) as number[]),
-      params: JSON.parse(params) as Record<string, number>,
-      distributions: this.distributions(distributions),
-      userAttrs: this.attrs.parse(userAttrs),
-      systemAttrs: this.attrs.parse(systemAttrs),
-      startedAt,
-      completedAt,
-      heartbeatAt,
-      failReason,
-    };
-  }
-}
-
-const EMPTY: Readonly<Record<string, JsonValue>> = Object.freeze({});
-
-/** Most trials have no attributes: share one empty object instead of parsing "{}" thousands of times. */
-function parseObject(text: string): Readonly<Record<string, JsonValue>> {
-  return text === "{}" ? EMPTY : (JSON.parse(text) as Record<string, JsonValue>);
-}
-
-/**
- * Parsed attribute objects by their JSON text. Many trials carry the same attributes — every trial a worker runs
- * with a random or grid sampler has just its `worker` stamp — so loading a large study parses each text once and
- * its trials share the (read-only) object. Bounded: texts that are all different (a GP fit per trial) only pass
- * through.
- */
-class AttrCache {
-  private static readonly SIZE = 256;
-  private readonly parsed = new Map<string, Readonly<Record<string, JsonValue>>>();
-
-  parse(text: string): Readonly<Record<string, JsonValue>> {
-    let attrs = this.parsed.get(text);
-    if (attrs) return attrs;
-    attrs = parseObject(text);
-    if (this.parsed.size >= AttrCache.SIZE) this.parsed.clear();
-    this.parsed.set(text, attrs);
-    return attrs;
-  }
 }
 
 /** A statement that reads or returns whole trials, as `TrialRow` arrays. */
@@ -688,6 +592,3 @@ function trialRows(db: Database.Database, sql: string): Database.Statement<unkno
   return db.prepare<unknown[], TrialRow>(sql).raw(true);
 }
 
-function studyFromRow(row: StudyRow): StudyRecord {
-  return { id: row.id, name: row.name, directions: JSON.parse(row.directions) as Direction[], createdAt: row.created_at };
-}

@@ -1,5 +1,5 @@
 /**
- * @module The storage interface every backend implements (memory, SQLite; PostgreSQL later).
+ * @module The storage interface every backend implements (memory, SQLite, PostgreSQL).
  *
  * A backend stores records and hands out *changes since a cursor*: every write bumps a per-study sequence number
  * and stamps the rows it touches with it, so a client that remembers the last number it saw refreshes a study in

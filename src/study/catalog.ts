@@ -3,7 +3,7 @@
  * that is not there. Light on purpose: the looking commands import it without the samplers and pruners.
  */
 import { ConfigError, StudyNotFoundError } from "../errors.js";
-import { openStorage, type OpenOptions, type StorageInput } from "../storage/open.js";
+import { openStorage, redactUrl, type OpenOptions, type StorageInput } from "../storage/open.js";
 import type { Storage, StudySummary } from "../storage/storage.js";
 
 export function checkName(name: unknown): asserts name is string {
@@ -24,7 +24,7 @@ async function withStorage<T>(input: StorageInput, body: (storage: Storage) => P
 export async function studyNotFound(storage: Storage, name: string): Promise<never> {
   const names = (await storage.listStudies()).map((s) => s.name);
   const known = names.length === 0 ? "it has no studies" : `its studies: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}`;
-  throw new StudyNotFoundError(`study "${name}" does not exist in ${storage.url} (${known})`);
+  throw new StudyNotFoundError(`study "${name}" does not exist in ${redactUrl(storage.url)} (${known})`);
 }
 
 export async function deleteStudy(options: { name: string; storage: StorageInput }): Promise<void> {

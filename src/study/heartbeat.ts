@@ -2,15 +2,15 @@
  * @module Heartbeats: a worker marks the trials it runs as alive every `intervalMs`, so that other workers fail
  * (and retry) only the trials of workers that stopped beating.
  *
- * For storages that can be opened again from their URL (SQLite), the beats come from a thread of their own with its
- * own connection: a synchronous objective that holds the main thread for an hour still has a live heartbeat. Other
- * storages beat from the main thread's event loop, between the objective's awaits.
+ * For storages that can be opened again from their URL (SQLite, PostgreSQL), the beats come from a thread of their
+ * own with its own connection: a synchronous objective that holds the main thread for an hour still has a live
+ * heartbeat. Other storages beat from the main thread's event loop, between the objective's awaits.
  */
 import { extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describeError } from "../errors.js";
-import { sqlitePath } from "../storage/open.js";
+import { isPostgresUrl, sqlitePath } from "../storage/open.js";
 import type { Storage } from "../storage/storage.js";
 
 /** What the heartbeat thread starts with; later it is sent a new slot table whenever the table grows. */
@@ -34,10 +34,18 @@ const THREAD_MODULE = new URL(`./heartbeat-thread${FROM_SOURCE ? ".ts" : ".js"}`
 const IDLE_STOP_MS = 30_000;
 
 export function startHeartbeat(storage: Storage, intervalMs: number, warn: (message: string) => void): Heartbeat {
-  const path = storage.persistent ? sqlitePath(storage.url) : null;
-  // An absolute path: the thread must find the same file even if the process changes directory.
   const loop = new LoopHeartbeat(storage, intervalMs, warn);
-  return path !== null ? new ThreadHeartbeat(`sqlite:${resolve(path)}`, intervalMs, warn, loop) : loop;
+  const url = threadUrl(storage);
+  return url !== null ? new ThreadHeartbeat(url, intervalMs, warn, loop) : loop;
+}
+
+/** The URL a heartbeat thread opens the storage again from, or null when it cannot. */
+function threadUrl(storage: Storage): string | null {
+  if (!storage.persistent) return null;
+  if (isPostgresUrl(storage.url)) return storage.url;
+  const path = sqlitePath(storage.url);
+  // An absolute path: the thread must find the same file even if the process changes directory.
+  return path === null ? null : `sqlite:${resolve(path)}`;
 }
 
 class LoopHeartbeat implements Heartbeat {

@@ -6,7 +6,7 @@ import { loadDigitsDemo } from "../../demo/index.js";
 import { FixedTrial, SAMPLER_NAMES } from "../../index.js";
 import { formatValue, trialJson } from "../format.js";
 import { shellCommand } from "../interruption.js";
-import { DEFAULT_STORAGE, integer, positiveInt } from "../options.js";
+import { DEFAULT_STORAGE, integer, positiveInt, shownStorage } from "../options.js";
 import { PRUNER_HELP } from "./run.js";
 
 interface DemoOptions {
@@ -54,10 +54,10 @@ async function demo(options: DemoOptions): Promise<void> {
   result.model.dispose();
   await study.close();
   if (options.json) {
-    const document = { study: options.study, storage: options.storage, backend, best: trialJson(best), testAccuracy };
+    const document = { study: options.study, storage: shownStorage(options.storage), backend, best: trialJson(best), testAccuracy };
     return void process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
-  const where = ["--study", options.study, "--storage", options.storage];
+  const where = ["--study", options.study, "--storage", shownStorage(options.storage)];
   say(
     [
       "",
@@ -65,7 +65,7 @@ async function demo(options: DemoOptions): Promise<void> {
       ...Object.entries(best.params).map(([k, v]) => `  ${k.padEnd(14)} ${formatValue(v)}`),
       `held-out test accuracy of the best configuration, retrained: ${(100 * testAccuracy).toFixed(2)} %`,
       "",
-      `study "${options.study}" is stored in ${options.storage}. Look at it with:`,
+      `study "${options.study}" is stored in ${shownStorage(options.storage)}. Look at it with:`,
       `  ${shellCommand("npx", ["scaletune", "trials", ...where])}`,
       `  ${shellCommand("npx", ["scaletune", "best", ...where])}`,
       "",

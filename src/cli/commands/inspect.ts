@@ -20,7 +20,7 @@ import {
 } from "../../index.js";
 import { csvRow, formatNumber, formatValue, print, table, trialJson } from "../format.js";
 import { shellQuote } from "../interruption.js";
-import { DEFAULT_STORAGE, existingStorage, positiveInt } from "../options.js";
+import { DEFAULT_STORAGE, existingStorage, positiveInt, shownStorage } from "../options.js";
 import {
   DEFAULT_CSV_FIELDS,
   DEFAULT_JSON_FIELDS,
@@ -47,7 +47,7 @@ async function studies(options: StorageOption & { json?: boolean }): Promise<voi
   const now = Date.now();
   const summaries = (await listStudies(existingStorage(options.storage))).map((s) => withStale(s, now));
   if (options.json) return print(JSON.stringify(summaries, null, 2));
-  if (summaries.length === 0) return print(`no studies in ${options.storage}`);
+  if (summaries.length === 0) return print(`no studies in ${shownStorage(options.storage)}`);
   print(
     table(
       ["study", "direction", "complete", "pruned", "failed", "running", "stale", "waiting", "best", "last activity"],
@@ -156,8 +156,8 @@ async function best(options: StorageOption & { study: string; json?: boolean }):
 
 async function remove(options: StorageOption & { study: string; json?: boolean }): Promise<void> {
   await deleteStudy({ name: options.study, storage: existingStorage(options.storage) });
-  if (options.json) return print(JSON.stringify({ deleted: options.study, storage: options.storage }));
-  print(`deleted study "${options.study}" from ${options.storage}`);
+  if (options.json) return print(JSON.stringify({ deleted: options.study, storage: shownStorage(options.storage) }));
+  print(`deleted study "${options.study}" from ${shownStorage(options.storage)}`);
 }
 
 function states(value: string): TrialState[] {

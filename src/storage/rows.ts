@@ -1,0 +1,112 @@
+/**
+ * @module Rows → records, for the SQL storages (SQLite, PostgreSQL): both store a trial as one row whose JSON
+ * columns arrive as text, and both read it the same way.
+ */
+import { parseDistribution, type Distribution } from "../space/distributions.js";
+import type { Direction, JsonValue, TrialState } from "../core/types.js";
+import type { StudyRecord, TrialRecord } from "./storage.js";
+
+/**
+ * A trial's columns, in the order the storages select them (`TRIAL_COLUMNS`). Trials are read as arrays
+ * (better-sqlite3's raw mode, pg's array row mode): loading a 50,000-trial study spends most of its time turning
+ * rows into JavaScript, and arrays are the cheaper shape.
+ */
+export type TrialRow = [
+  id: number,
+  study_id: number,
+  number: number,
+  state: TrialState,
+  objective_values: string | null,
+  params: string,
+  distributions: string,
+  user_attrs: string,
+  system_attrs: string,
+  started_at: number | null,
+  completed_at: number | null,
+  heartbeat_at: number | null,
+  fail_reason: string | null,
+];
+
+export interface StudyRow {
+  id: number;
+  name: string;
+  directions: string;
+  created_at: number;
+}
+
+const STATE_NAMES: Readonly<Record<TrialState, TrialState>> = { waiting: "waiting", running: "running", complete: "complete", pruned: "pruned", failed: "failed" };
+
+/** Turns trial rows into records, sharing what many trials repeat (distributions, attributes). One per storage. */
+export class TrialDecoder {
+  /** Parsed distributions by their JSON text: trials of one study share a handful of distinct texts. */
+  private readonly distributionCache = new Map<string, Readonly<Record<string, Distribution>>>();
+  private readonly attrs = new AttrCache();
+
+  /** Row by row, not `all()` then map: each row dies young, and loading 50,000 trials spends a quarter less. */
+  trials(rows: Iterable<TrialRow>): TrialRecord[] {
+    const trials: TrialRecord[] = [];
+    for (const row of rows) trials.push(this.trial(row));
+    return trials;
+  }
+
+  trial(row: TrialRow): TrialRecord {
+    const [id, studyId, number, state, values, params, distributions, userAttrs, systemAttrs, startedAt, completedAt, heartbeatAt, failReason] = row;
+    return {
+      id,
+      studyId,
+      number,
+      // One string per state, not one per row: a loaded study keeps every trial's state.
+      state: STATE_NAMES[state],
+      values: values === null ? null : (JSON.parse(values) as number[]),
+      params: JSON.parse(params) as Record<string, number>,
+      distributions: this.distributions(distributions),
+      userAttrs: this.attrs.parse(userAttrs),
+      systemAttrs: this.attrs.parse(systemAttrs),
+      startedAt,
+      completedAt,
+      heartbeatAt,
+      failReason,
+    };
+  }
+
+  private distributions(text: string): Readonly<Record<string, Distribution>> {
+    let parsed = this.distributionCache.get(text);
+    if (!parsed) {
+      const raw = JSON.parse(text) as Record<string, unknown>;
+      parsed = Object.fromEntries(Object.entries(raw).map(([name, d]) => [name, parseDistribution(name, d)]));
+      this.distributionCache.set(text, parsed);
+    }
+    return parsed;
+  }
+}
+
+const EMPTY: Readonly<Record<string, JsonValue>> = Object.freeze({});
+
+/** Most trials have no attributes: share one empty object instead of parsing "{}" thousands of times. */
+export function parseObject(text: string): Readonly<Record<string, JsonValue>> {
+  return text === "{}" ? EMPTY : (JSON.parse(text) as Record<string, JsonValue>);
+}
+
+/**
+ * Parsed attribute objects by their JSON text. Many trials carry the same attributes — every trial a worker runs
+ * with a random or grid sampler has just its `worker` stamp — so loading a large study parses each text once and
+ * its trials share the (read-only) object. Bounded: texts that are all different (a GP fit per trial) only pass
+ * through.
+ */
+class AttrCache {
+  private static readonly SIZE = 256;
+  private readonly parsed = new Map<string, Readonly<Record<string, JsonValue>>>();
+
+  parse(text: string): Readonly<Record<string, JsonValue>> {
+    let attrs = this.parsed.get(text);
+    if (attrs) return attrs;
+    attrs = parseObject(text);
+    if (this.parsed.size >= AttrCache.SIZE) this.parsed.clear();
+    this.parsed.set(text, attrs);
+    return attrs;
+  }
+}
+
+export function studyFromRow(row: StudyRow): StudyRecord {
+  return { id: row.id, name: row.name, directions: JSON.parse(row.directions) as Direction[], createdAt: row.created_at };
+}
