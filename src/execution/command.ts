@@ -1,7 +1,7 @@
 /**
  * @module Trials as commands (docs/commands.md): each trial runs a program, given its parameters by environment,
  * JSON file and optionally arguments, and talking to the study through `@scaletune {…}` lines on its standard output
- * (suggest, report, should_prune, user_attr, final, pruned) answered on its standard input.
+ * (report, final, user_attr, suggest, should_prune), questions answered on its standard input.
  *
  * `CommandRunner.objective` is an ordinary objective: the study runs it like any other, so samplers, pruners,
  * retries and interruption work unchanged. Nothing goes through a shell: the program and its arguments are passed
@@ -22,6 +22,8 @@ import { parseDistributionSpec, suggestFrom } from "./space.js";
 export const COMMAND_PROTOCOL_VERSION = 1;
 /** What starts a protocol line on the process's standard output. */
 export const PROTOCOL_PREFIX = "@scaletune ";
+/** How long after a report the pruner rejected a process has to ask `should_prune` before it is stopped. */
+export const ASK_WINDOW_MS = 1000;
 /** Lines of standard error kept with a failed trial. */
 export const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_CHARS = 1000;
@@ -61,14 +63,14 @@ export class CommandTrialError extends Error {
   }
 }
 
-/** `name` as the tail of an environment variable: upper case, every character outside [A-Z0-9_] an underscore. */
+/** `name` as the tail of an environment variable: upper case, every character outside [A-Z0-9] an underscore. */
 export function envName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
-/** A parameter's value as text (environment, `--pass-args`): strings as they are, anything else as JSON. */
+/** A parameter's value as text (environment, `--pass-args`): strings as they are, null empty, anything else as JSON. */
 export function paramText(value: ParamValue): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === "string" ? value : value === null ? "" : JSON.stringify(value);
 }
 
 /** A study name as one safe path segment: characters outside [A-Za-z0-9._-] become `_`, and `.`/`..` are not kept. */
@@ -77,10 +79,13 @@ export function pathSegment(name: string): string {
   return safe === "" || /^\.+$/.test(safe) ? `_${safe}` : safe;
 }
 
-type Message = Record<string, unknown> & { type: string };
+/** The keys that name a message: exactly one of them per line. */
+const KINDS = ["report", "final", "user_attr", "suggest", "should_prune"] as const;
+type Kind = (typeof KINDS)[number];
+type Message = Record<string, unknown>;
 
-/** Parses a protocol line's JSON; a string saying what is wrong when it is malformed. */
-function parseMessage(text: string): Message | string {
+/** Parses a protocol line's JSON and its kind; a string saying what is wrong when it is malformed. */
+function parseMessage(text: string): { kind: Kind; message: Message } | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -88,9 +93,9 @@ function parseMessage(text: string): Message | string {
     return "not JSON";
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
-  const type = (value as Record<string, unknown>).type;
-  if (typeof type !== "string") return 'no "type"';
-  return value as Message;
+  const kinds = KINDS.filter((k) => k in value);
+  if (kinds.length !== 1) return kinds.length === 0 ? `none of ${KINDS.join(", ")}` : `more than one of ${kinds.join(", ")}`;
+  return { kind: kinds[0]!, message: value as Message };
 }
 
 const finiteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -170,7 +175,9 @@ export class CommandRunner {
     const artifacts = this.artifactDir(trial.number);
     mkdirSync(artifacts, { recursive: true });
     const paramsFile = join(artifacts, "params.json");
-    writeFileSync(paramsFile, `${JSON.stringify({ study: this.options.study, trial: trial.number, params }, null, 2)}\n`);
+    const distributions = Object.fromEntries(Object.keys(params).map((name) => [name, declared[name]!]));
+    const file = { protocol: COMMAND_PROTOCOL_VERSION, study: this.options.study, trial: trial.number, params, distributions };
+    writeFileSync(paramsFile, `${JSON.stringify(file, null, 2)}\n`);
     const cwd = this.options.workdir === undefined ? globalThis.process.cwd() : resolve(this.options.workdir);
     mkdirSync(cwd, { recursive: true });
 
@@ -216,9 +223,9 @@ export class CommandRunner {
 
     const stderrTail: string[] = [];
     let final: TrialOutcome | null = null;
-    let prunedSaid = false;
-    let asks = false;
-    let pruneDecided = false;
+    let latestPrune = false;
+    let toldToPrune = false;
+    let askWindow: NodeJS.Timeout | null = null;
     let protocolError: string | null = null;
     const start: { error: Error | null } = { error: null };
     const number = trial.number;
@@ -234,78 +241,91 @@ export class CommandRunner {
       this.stop(process, "malformed");
     };
 
-    const handle = (line: string, message: Message) => {
-      switch (message.type) {
-        case "hello":
-          asks = message.asks_should_prune === true;
-          return;
+    const pruneNow = () => {
+      if (askWindow) clearTimeout(askWindow);
+      askWindow = null;
+      this.stop(process, "prune");
+    };
+    const handle = (line: string, kind: Kind, message: Message) => {
+      // After a report the pruner rejected, anything but the question means the process went on: it is stopped.
+      if (askWindow && kind !== "should_prune") pruneNow();
+      if (process.stoppedFor !== null) return;
+      switch (kind) {
         case "suggest": {
-          const name = message.name;
-          if (typeof name !== "string" || name === "") return malformed(line, 'suggest needs a "name"');
+          const body = message.suggest as Message | null;
+          const name = typeof body === "object" && body !== null ? body.name : undefined;
+          if (typeof name !== "string" || name === "") return malformed(line, 'suggest needs {"name": …, "distribution": …}');
           try {
             const declared = this.options.space?.[name];
-            const distribution =
-              message.distribution === undefined && declared ? declared : parseDistributionSpec(name, message.distribution);
-            answer({ type: "param", name, value: suggestFrom(trial, name, distribution) });
+            const distribution = body!.distribution === undefined && declared ? declared : parseDistributionSpec(name, body!.distribution);
+            answer({ value: suggestFrom(trial, name, distribution) });
           } catch (error) {
-            const text = (error as Error).message;
-            answer({ type: "error", message: text });
-            protocolError ??= `suggest "${name}": ${text}`;
-            this.stop(process, "malformed");
+            answer({ error: (error as Error).message });
           }
           return;
         }
         case "report": {
-          const { step, value, metrics } = message;
+          const { report: value, step, metrics } = message;
           const values = Array.isArray(value) ? value : [value];
-          if (!Number.isInteger(step) || (step as number) < 0 || !values.every((v) => typeof v === "number")) {
-            return malformed(line, 'report needs an integer "step" ≥ 0 and a numeric "value"');
+          if (!Number.isInteger(step) || (step as number) < 0 || values.length === 0 || !values.every((v) => typeof v === "number")) {
+            return malformed(line, 'report needs a number (or one per objective) and an integer "step" ≥ 0');
           }
           try {
             trial.report(value as number | number[], step as number, metrics as Record<string, number> | undefined);
           } catch (error) {
             return malformed(line, (error as Error).message);
           }
-          if (!asks && !pruneDecided && trial.shouldPrune()) {
-            pruneDecided = true;
-            this.stop(process, "prune");
-          }
+          latestPrune = trial.shouldPrune();
+          // A process that asks does so right after its report; one that does not is stopped.
+          if (latestPrune) askWindow = setTimeout(pruneNow, ASK_WINDOW_MS);
           return;
         }
         case "should_prune": {
-          asks = true;
-          const prune = pruneDecided || trial.shouldPrune();
-          pruneDecided ||= prune;
-          answer({ type: "should_prune", prune });
+          if (askWindow) clearTimeout(askWindow);
+          askWindow = null;
+          answer({ prune: latestPrune });
+          if (latestPrune) {
+            toldToPrune = true;
+            // It was told to stop: it has the grace period to exit by itself.
+            const exitTimer = setTimeout(() => this.stop(process, "prune"), this.killGraceMs);
+            exitTimer.unref();
+            void exited.then(() => clearTimeout(exitTimer));
+          }
           return;
         }
         case "user_attr": {
-          if (typeof message.key !== "string" || !("value" in message)) return malformed(line, 'user_attr needs a "key" and a "value"');
-          trial.setUserAttr(message.key, message.value);
+          const body = message.user_attr as Message | null;
+          if (typeof body !== "object" || body === null || typeof body.key !== "string" || !("value" in body)) {
+            return malformed(line, 'user_attr needs {"key": …, "value": …}');
+          }
+          try {
+            trial.setUserAttr(body.key, body.value);
+          } catch (error) {
+            return malformed(line, (error as Error).message);
+          }
           return;
         }
         case "final": {
-          const { value, values } = message;
+          const value = message.final;
           if (finiteNumber(value)) final = value;
-          else if (Array.isArray(values) && values.length > 0 && values.every(finiteNumber)) final = values as number[];
-          else return malformed(line, 'final needs a finite "value" (or "values", one per objective)');
+          else if (Array.isArray(value) && value.length > 0 && value.every(finiteNumber)) final = value as number[];
+          else return malformed(line, "final needs a finite number, or one per objective");
+          const metrics = message.metrics;
+          if (metrics !== undefined) {
+            if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) return malformed(line, '"metrics" must be an object');
+            for (const [name, metric] of Object.entries(metrics)) trial.setUserAttr(name, metric);
+          }
           return;
         }
-        case "pruned":
-          prunedSaid = true;
-          return;
-        default:
-          return malformed(line, `unknown type ${JSON.stringify(message.type)}`);
       }
     };
 
     const onStdout = (line: string) => {
       if (line.startsWith("@scaletune")) {
         if (!line.startsWith(PROTOCOL_PREFIX)) return malformed(line, `expected "${PROTOCOL_PREFIX}" and a JSON object`);
-        const message = parseMessage(line.slice(PROTOCOL_PREFIX.length));
-        if (typeof message === "string") return malformed(line, message);
-        if (process.stoppedFor !== null) return;
-        handle(line, message);
+        const parsed = parseMessage(line.slice(PROTOCOL_PREFIX.length));
+        if (typeof parsed === "string") return malformed(line, parsed);
+        handle(line, parsed.kind, parsed.message);
         return;
       }
       out("stdout", prefix + line, number);
@@ -350,6 +370,7 @@ export class CommandRunner {
       // The lines it wrote before ending are read before judging; a grandchild holding the pipes open is not waited for.
       await Promise.race([streamsClosed, new Promise((r) => setTimeout(r, 2000).unref())]);
       if (timeout) clearTimeout(timeout);
+      if (askWindow) clearTimeout(askWindow);
       if (process.killTimer) clearTimeout(process.killTimer);
       trial.signal.removeEventListener("abort", onAbort);
       this.running.delete(process);
@@ -368,11 +389,11 @@ export class CommandRunner {
       if (trial.signal.aborted) return reject(trial.signal.reason as Error);
       if (process.stoppedFor === "malformed") return fail(protocolError ?? "malformed protocol line");
       if (process.stoppedFor === "timeout") return fail(`command timed out after ${this.options.timeoutPerTrial} s (--timeout-per-trial)`);
-      if (process.stoppedFor === "prune") return settle("pruned");
+      if (process.stoppedFor === "prune" || (toldToPrune && final === null)) return settle("pruned");
       if (signal !== null) return fail(`command ended by signal ${signal}`);
       if (code !== 0) return fail(`command exited with code ${code}`);
       if (final !== null) return settle(final);
-      if (prunedSaid || pruneDecided) return settle("pruned");
+      if (toldToPrune) return settle("pruned");
       return fail(`command exited without a final value (print ${PROTOCOL_PREFIX}{"type":"final","value":…})`);
     })();
     return promise;

@@ -24,29 +24,29 @@ import { readFileSync } from "node:fs";
 import { ask, send, done } from "./lib.mjs";
 const file = JSON.parse(readFileSync(process.env.SCALETUNE_PARAMS_FILE, "utf8"));
 const env = { lr: Number(process.env.SCALETUNE_PARAM_LR), layers: Number(process.env.SCALETUNE_PARAM_LAYERS), opt: process.env.SCALETUNE_PARAM_OPT };
-const dropout = (await ask({ type: "suggest", name: "dropout", distribution: { type: "float", low: 0, high: 0.5 } })).value;
-const again = (await ask({ type: "suggest", name: "lr" })).value;
-send({ type: "user_attr", key: "seen", value: { env, file: file.params, args: process.argv.slice(2), dropout, again,
-  trial: process.env.SCALETUNE_TRIAL, study: process.env.SCALETUNE_STUDY, artifacts: process.env.SCALETUNE_ARTIFACT_DIR, cwd: process.cwd() } });
+const dropout = (await ask({ suggest: { name: "dropout", distribution: { type: "float", low: 0, high: 0.5, log: false, step: null } } })).value;
+const again = (await ask({ suggest: { name: "lr", distribution: file.distributions.lr } })).value;
+const conflict = await ask({ suggest: { name: "lr", distribution: { type: "int", low: 1, high: 2 } } });
+send({ user_attr: { key: "seen", value: { env, file, args: process.argv.slice(2), dropout, again, conflict,
+  trial: process.env.SCALETUNE_TRIAL, study: process.env.SCALETUNE_STUDY, artifacts: process.env.SCALETUNE_ARTIFACT_DIR, cwd: process.cwd() } } });
 console.log("plain line from the trial");
-send({ type: "report", step: 0, value: env.lr + dropout });
-send({ type: "final", value: env.lr + dropout });
+send({ report: env.lr + dropout, step: 0, metrics: { twice: 2 * (env.lr + dropout) } });
+send({ final: env.lr + dropout, metrics: { accuracy: 0.5 } });
 done();
 `,
   "ask-prune.mjs": `
 import { ask, send, done } from "./lib.mjs";
-send({ type: "hello", protocol: 1, asks_should_prune: true });
 for (let step = 0; step < 5; step++) {
-  send({ type: "report", step, value: 100 - step });
-  if ((await ask({ type: "should_prune" })).prune) { send({ type: "user_attr", key: "pruned_at", value: step }); send({ type: "pruned" }); done(); }
+  send({ report: 100 - step, step });
+  if ((await ask({ should_prune: true })).prune) { send({ user_attr: { key: "pruned_at", value: step } }); done(); }
 }
-send({ type: "final", value: 95 });
+send({ final: 95 });
 done();
 `,
   "stubborn.mjs": `
 import { send } from "./lib.mjs";
 process.on("SIGTERM", () => console.error("ignoring SIGTERM"));
-send({ type: "report", step: 0, value: 100 });
+send({ report: 100, step: 0 });
 setInterval(() => {}, 1000);
 `,
   "malformed.mjs": `
@@ -54,6 +54,7 @@ console.log("@scaletune {not json");
 setInterval(() => {}, 1000);
 `,
   "no-final.mjs": `console.log("bye");\n`,
+  "no-kind.mjs": `console.log('@scaletune {"hello": 1}');\nsetInterval(() => {}, 1000);\n`,
   "exit3.mjs": `
 for (let i = 1; i <= 30; i++) console.error("err line " + i);
 process.exitCode = 3;
@@ -65,16 +66,16 @@ import { writeFileSync } from "node:fs";
 import { send, done } from "./lib.mjs";
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("SCALETUNE_")));
 writeFileSync("received-" + process.env.SCALETUNE_TRIAL + ".json", JSON.stringify({ args: process.argv.slice(2), env }));
-send({ type: "final", value: 1 });
+send({ final: 1 });
 done();
 `,
   "device.mjs": `
 import { send, done } from "./lib.mjs";
 console.log("device " + process.env.SCALETUNE_DEVICE);
-send({ type: "user_attr", key: "device", value: [process.env.SCALETUNE_DEVICE, process.env.CUDA_VISIBLE_DEVICES, Date.now()] });
+send({ user_attr: { key: "device", value: [process.env.SCALETUNE_DEVICE, process.env.CUDA_VISIBLE_DEVICES, Date.now()] } });
 await new Promise((r) => setTimeout(r, 300));
-send({ type: "user_attr", key: "end", value: Date.now() });
-send({ type: "final", value: Number(process.env.SCALETUNE_TRIAL) });
+send({ user_attr: { key: "end", value: Date.now() } });
+send({ final: Number(process.env.SCALETUNE_TRIAL) });
 done();
 `,
 };
@@ -119,7 +120,16 @@ describe("scaletune run -- <command>", () => {
       const seen = t.userAttrs.seen as Record<string, unknown>;
       const declared = { lr: t.params.lr, layers: t.params.layers, opt: t.params.opt };
       assert.deepEqual(seen.env, declared);
-      assert.deepEqual(seen.file, declared);
+      assert.deepEqual(seen.file, {
+        protocol: 1,
+        study: "params",
+        trial: t.number,
+        params: declared,
+        distributions: { lr: t.distributions.lr, layers: t.distributions.layers, opt: t.distributions.opt },
+      });
+      assert.match((seen.conflict as { error: string }).error, /parameter "lr" was suggested twice in one trial with different ranges/);
+      assert.equal(t.userAttrs.accuracy, 0.5, "final metrics stored as user attributes");
+      assert.deepEqual([...t.intermediateMetrics.get("twice")!.keys()], [0]);
       assert.deepEqual(seen.args, [`--lr=${String(t.params.lr)}`, `--layers=${String(t.params.layers)}`, `--opt=${String(t.params.opt)}`]);
       assert.equal(seen.dropout, t.params.dropout, "define-by-run parameter stored");
       assert.equal(seen.again, t.params.lr, "a declared parameter asked again is the same value");
@@ -157,6 +167,7 @@ describe("scaletune run -- <command>", () => {
     const cases: [string, readonly string[], string, RegExp][] = [
       ["malformed", ["--kill-grace", "1"], "malformed.mjs", /^malformed @scaletune line \(not JSON\): @scaletune \{not json$/],
       ["nofinal", [], "no-final.mjs", /^command exited without a final value/],
+      ["nokind", ["--kill-grace", "1"], "no-kind.mjs", /^malformed @scaletune line \(none of report, final, user_attr, suggest, should_prune\)/],
       ["exit3", [], "exit3.mjs", /^command exited with code 3$/],
       ["timeout", ["--timeout-per-trial", "0.5", "--kill-grace", "1"], "sleep.mjs", /^command timed out after 0\.5 s/],
       ["crash", [], "crash.mjs", /^command ended by signal SIGKILL$/],
@@ -189,6 +200,7 @@ describe("scaletune run -- <command>", () => {
     assert.deepEqual(received.args, ["$(touch pwned7)", ...hostile.map((h, i) => `--${h}${i}=${h}`)]);
     assert.equal(received.env.SCALETUNE_STUDY, study);
     assert.equal(received.env.SCALETUNE_PARAM___TOUCH_PWNED1_0, "$(touch pwned1)");
+    assert.equal(received.env.SCALETUNE_PARAM_LINE_BREAK__TOUCH_PWNED44, "line\nbreak; touch pwned4");
     assert.ok(received.env.SCALETUNE_ARTIFACT_DIR!.startsWith(dir.file("scaletune-artifacts/")), "the study name stays one path segment");
     assert.equal(trialsOf(study, "sqlite:cmd.db", dir.path)[0]!.state, "complete");
   });
