@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import { CommandRunner, parseSearchSpace, type CommandRunnerOptions, type Objective } from "../index.js";
+import { CommandRunner, parseSearchSpace, type CommandRunnerOptions } from "../index.js";
 import { importFile } from "./objective-module.js";
 import type { RunOptions } from "./run-study.js";
 
@@ -71,7 +71,7 @@ export async function runCommandTrials(command: readonly string[], options: Comm
   });
   if (options.passArgs && !space) throw new ConfigError("--pass-args passes the declared parameters: give them with --space");
   if (options.sampler.toLowerCase() === "grid") throw new ConfigError("--sampler grid needs an objective file's grid export; commands cannot give one");
-  const { study } = await runStudyWith({ objective: runner.objective as Objective }, {
+  const { study } = await runStudyWith({ objective: runner.objective }, {
     ...options,
     concurrency,
     beforeInterrupt: (cause) => runner.interrupt(cause === "stdout closed" ? "SIGTERM" : cause),
