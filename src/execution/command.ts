@@ -7,16 +7,19 @@
  * retries and interruption work unchanged. Nothing goes through a shell: the program and its arguments are passed
  * to `spawn` as they are, and parameters only ever travel as data.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { ConfigError } from "../errors.js";
 import { COMMAND_EXIT_CODE_ATTR, COMMAND_SIGNAL_ATTR, COMMAND_STDERR_TAIL_ATTR } from "../core/attributes.js";
 import type { ObjectiveTrial } from "../core/objective-trial.js";
 import type { ParamValue, TrialOutcome } from "../core/types.js";
 import type { SearchSpace } from "../space/distributions.js";
 import { parseDistributionSpec, suggestFrom } from "./space.js";
+
+/** child_process and readline, loaded with the first trial: the package's face (and so `scaletune --help`) does not pay for them. */
+let processModules: Promise<[typeof import("node:child_process"), typeof import("node:readline")]> | null = null;
+const loadProcessModules = () => (processModules ??= Promise.all([import("node:child_process"), import("node:readline")]));
 
 /** The version of the protocol this runner speaks, given to the process as SCALETUNE_PROTOCOL. */
 export const COMMAND_PROTOCOL_VERSION = 1;
@@ -196,13 +199,21 @@ export class CommandRunner {
     const [program, ...args] = this.options.command as [string, ...string[]];
     if (this.options.passArgs) for (const [name, value] of Object.entries(params)) args.push(`--${name}=${paramText(value)}`);
     try {
-      return await this.supervise(trial, program, args, cwd, env);
+      const [{ spawn }, { createInterface }] = await loadProcessModules();
+      return await this.supervise({ spawn, createInterface }, trial, program, args, cwd, env);
     } finally {
       if (device !== undefined) this.freeDevices.push(device);
     }
   }
 
-  private supervise(trial: ObjectiveTrial, program: string, args: string[], cwd: string, env: Record<string, string>): Promise<TrialOutcome> {
+  private supervise(
+    { spawn, createInterface }: { spawn: typeof import("node:child_process").spawn; createInterface: typeof import("node:readline").createInterface },
+    trial: ObjectiveTrial,
+    program: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+  ): Promise<TrialOutcome> {
     let settle!: (outcome: TrialOutcome) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<TrialOutcome>((ok, fail) => {
