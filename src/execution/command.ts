@@ -200,6 +200,7 @@ export class CommandRunner {
     if (this.options.passArgs) for (const [name, value] of Object.entries(params)) args.push(`--${name}=${paramText(value)}`);
     try {
       const [{ spawn }, { createInterface }] = await loadProcessModules();
+      if (this.interrupting) return await new Promise<never>(() => {}); // stopped while loading: start nothing
       return await this.supervise({ spawn, createInterface }, trial, program, args, cwd, env);
     } finally {
       if (device !== undefined) this.freeDevices.push(device);
@@ -376,7 +377,7 @@ export class CommandRunner {
     };
     trial.signal.addEventListener("abort", onAbort);
 
-    void (async () => {
+    const judge = async () => {
       await exited;
       // The lines it wrote before ending are read before judging; a grandchild holding the pipes open is not waited for.
       await Promise.race([streamsClosed, new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -389,6 +390,8 @@ export class CommandRunner {
       stdoutLines.close();
       stderrLines.close();
       if (this.interrupting) return; // never settles: the trial is queued again by whoever interrupted
+      // Interrupted (optimize's signal, study.interrupt): the study fails and queues the trial, perhaps already.
+      if (trial.signal.aborted) return reject(trial.signal.reason as Error);
       const { code, signal } = exitStatus!;
       if (start.error && child.pid === undefined) return reject(new CommandTrialError(`command could not start: ${start.error.message}`));
       trial.setSystemAttr(COMMAND_EXIT_CODE_ATTR, code);
@@ -397,7 +400,6 @@ export class CommandRunner {
         trial.setSystemAttr(COMMAND_STDERR_TAIL_ATTR, stderrTail.join("\n"));
         reject(new CommandTrialError(reason));
       };
-      if (trial.signal.aborted) return reject(trial.signal.reason as Error);
       if (process.stoppedFor === "malformed") return fail(protocolError ?? "malformed protocol line");
       if (process.stoppedFor === "timeout") return fail(`command timed out after ${this.options.timeoutPerTrial} s (--timeout-per-trial)`);
       if (process.stoppedFor === "prune" || (toldToPrune && final === null)) return settle("pruned");
@@ -405,8 +407,10 @@ export class CommandRunner {
       if (code !== 0) return fail(`command exited with code ${code}`);
       if (final !== null) return settle(final);
       if (toldToPrune) return settle("pruned");
-      return fail(`command exited without a final value (print ${PROTOCOL_PREFIX}{"type":"final","value":…})`);
-    })();
+      return fail(`command exited without a final value (print ${PROTOCOL_PREFIX}{"final": …} before exiting)`);
+    };
+    // A write that fails here (the trial finished under us) fails the trial's promise, never the process.
+    judge().catch((error: unknown) => reject(error instanceof Error ? error : new Error(String(error))));
     return promise;
   }
 }
