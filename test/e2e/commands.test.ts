@@ -223,6 +223,15 @@ describe("scaletune run -- <command>", () => {
     assert.ok(overlaps > 0);
   });
 
+  it("reads --space from a TypeScript module's space export", async () => {
+    writeFileSync(dir.file("space.ts"), `export const space: Record<string, unknown> = ${JSON.stringify(SPACE)};\n`);
+    const r = run("module-space", ["--trials", "1", "--space", "space.ts"], [node, "device.mjs"]);
+    assert.equal(r.status, 0, r.stderr);
+    const [t] = await trials("module-space");
+    assert.equal(t!.state, "complete", t!.failReason ?? "");
+    assert.deepEqual(Object.keys(t!.params).sort(), ["layers", "lr", "opt"]);
+  });
+
   it("checks --space with one line per problem", () => {
     writeFileSync(dir.file("bad-space.json"), JSON.stringify({ a: { type: "float", low: 1 }, b: { type: "int", low: 0, high: 1, log: true }, c: { type: "nope" }, d: { type: "categorical", choices: [] } }));
     const r = run("bad", ["--trials", "1", "--space", "bad-space.json"], [node, "echo.mjs"]);
