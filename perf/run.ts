@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, mup-transfer, demo-pruning, install-size (the
+ * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size (the
  * last three are not in the default set: two train hundreds of networks, install-size needs the npm registry and
  * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
+import { commandOverhead } from "./command-overhead.js";
 import { demoPruning } from "./demo-pruning.js";
 import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
@@ -27,6 +28,7 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "mup-transfer": mupTransfer,
   "demo-pruning": demoPruning,
   "install-size": installSize,
+  "command-overhead": commandOverhead,
 };
 /** Run by name only. */
 const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size"]);

@@ -108,6 +108,11 @@ export { PostgresStorage, POSTGRES_SCHEMA_VERSION, redactUrl } from "./storage/p
 export type { PostgresOptions } from "./storage/postgres.js";
 export { openStorage, sqlitePath } from "./storage/open.js";
 export type { StorageInput } from "./storage/open.js";
+export { CommandRunner, CommandTrialError, COMMAND_PROTOCOL_VERSION, PROTOCOL_PREFIX, envName } from "./execution/command.js";
+export type { CommandRunnerOptions } from "./execution/command.js";
+export { parseSearchSpace } from "./execution/space.js";
+export type { ObjectiveTrial } from "./core/objective-trial.js";
+export { COMMAND_EXIT_CODE_ATTR, COMMAND_SIGNAL_ATTR, COMMAND_STDERR_TAIL_ATTR } from "./core/attributes.js";
 
 export {
   ScaletuneError,

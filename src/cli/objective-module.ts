@@ -41,7 +41,7 @@ function isCommonJs(path: string): boolean {
  * its compiled code, so its stack frames show that URL and lines of the compiled code; tsx's `require` loads it
  * under its own path with a source map, so frames name the user's file and line.
  */
-async function importFile(path: string): Promise<Record<string, unknown>> {
+export async function importFile(path: string): Promise<Record<string, unknown>> {
   if (!isCommonJs(path)) return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
   const exports = tsxRequire(path, import.meta.url) as unknown;
   return { ...(exports as object), default: exports };

@@ -47,6 +47,8 @@ export interface RunOptions {
   json?: boolean;
   /** Print nothing (a caller that reports the outcome itself, as `demo --json`). */
   silent?: boolean;
+  /** On a stop cause, before the running trials are failed and queued again: stop what they run (command trials). */
+  beforeInterrupt?: (cause: StopCause) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -110,7 +112,7 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     return { study, result: null };
   }
 
-  const stopListening = onStop((cause) => void interrupted(study, cause));
+  const stopListening = onStop((cause) => void interrupted(study, cause, options.beforeInterrupt));
   const quiet = options.json === true || options.silent === true;
   const progress = new Progress(study, { alreadyDone: already, ...(target !== undefined && { target }), out: process.stdout, quiet });
   let failuresInARow = 0;
@@ -184,10 +186,14 @@ function finish(study: Study, options: RunOptions, target: number | undefined, r
 }
 
 /** A stop cause arrived: fail and queue again what runs, say how to resume, exit as the cause asks. */
-async function interrupted(study: Study, cause: StopCause): Promise<void> {
+async function interrupted(study: Study, cause: StopCause, before?: (cause: StopCause) => Promise<void>): Promise<void> {
   const resume = shellCommand("scaletune", process.argv.slice(2));
   try {
     process.stderr.write(`\n${cause}: stopping\n`);
+    if (before) {
+      study.stop();
+      await before(cause);
+    }
     const n = await study.interrupt(`interrupted (${cause})`);
     process.stderr.write(`interrupted: ${n} running trial(s) marked failed and queued again; resume with: ${resume}\n`);
     await study.close();

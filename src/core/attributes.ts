@@ -48,6 +48,12 @@ export const GRID_POINT_ATTR = "grid:point";
 export const HYPERBAND_BRACKETS_ATTR = "hyperband:brackets";
 /** Hyperband: the bracket of a continuation (its parent's). */
 export const HYPERBAND_BRACKET_ATTR = "hyperband:bracket";
+/** Command trials (docs/commands.md): the trial process's exit code, null when a signal ended it. */
+export const COMMAND_EXIT_CODE_ATTR = "command:exit_code";
+/** Command trials: the signal that ended the trial process (`"SIGKILL"` …), null when it exited. */
+export const COMMAND_SIGNAL_ATTR = "command:signal";
+/** Command trials that failed: the last lines (at most 20) the trial process wrote to its standard error. */
+export const COMMAND_STDERR_TAIL_ATTR = "command:stderr_tail";
 
 // ---- trial user attributes ----------------------------------------------------------------------------------
 

@@ -240,11 +240,11 @@ export class Trial extends BaseTrial {
   private relativeSpace: SearchSpace = {};
   private relativeValues: Record<string, number> = {};
   private userAttrValues: Record<string, JsonValue>;
-  private readonly systemAttrValues: Record<string, JsonValue>;
+  private systemAttrValues: Record<string, JsonValue>;
   private readonly intermediate = new Map<number, number>();
   private readonly metrics = new Map<string, Map<number, number>>();
   private pendingIntermediate: { metric: string; step: number; value: number }[] = [];
-  private dirty = { params: false, userAttrs: false };
+  private dirty = { params: false, userAttrs: false, systemAttrs: false };
   private flushScheduled = false;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = undefined;
@@ -394,6 +394,17 @@ export class Trial extends BaseTrial {
     this.scheduleFlush();
   }
 
+  /**
+   * Stores a key of the stored vocabulary (core/attributes.ts) with the trial: for scaletune's own executors (the
+   * command runner's exit code and standard error), not for objectives, whose attributes are user attributes.
+   */
+  setSystemAttr(key: string, value: unknown): void {
+    this.assertRunning("set a system attribute");
+    this.systemAttrValues = { ...this.systemAttrValues, [key]: toJsonValue(key, value) };
+    this.dirty.systemAttrs = true;
+    this.scheduleFlush();
+  }
+
   /** The trial as it is now (running), for pruners and callbacks. */
   snapshot(finish?: TrialPatch["finish"]): FrozenTrial {
     return freezeTrial(
@@ -448,8 +459,9 @@ export class Trial extends BaseTrial {
       patch.distributions = { ...this.spaces };
     }
     if (this.dirty.userAttrs) patch.userAttrs = this.userAttrValues;
+    if (this.dirty.systemAttrs) patch.systemAttrs = this.systemAttrValues;
     if (this.pendingIntermediate.length > 0) patch.intermediate = this.pendingIntermediate;
-    this.dirty = { params: false, userAttrs: false };
+    this.dirty = { params: false, userAttrs: false, systemAttrs: false };
     this.pendingIntermediate = [];
     return patch;
   }

@@ -3,11 +3,12 @@
  * and studies a script reads before any of its commands creates them.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SHARED_DIR } from "../../src/quality/problems/data-paths.js";
 import { createStudy } from "../../src/index.js";
+import { fencedBlocks } from "./markdown.js";
 
 const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));
 export const CHINCHILLA_CSV = join(SHARED_DIR, "data", "chinchilla", "svg_extracted_data.csv");
@@ -77,9 +78,20 @@ function shape(width: number, depth: number): string {
   });
 }
 
+/** docs/commands.md's example files, as the page shows them: its first json block and its first js block. */
+function commandsDocBlock(language: string): string {
+  const page = readFileSync(fileURLToPath(new URL("../../docs/commands.md", import.meta.url)), "utf8");
+  const block = fencedBlocks(page).find((b) => b.language === language);
+  if (!block) throw new Error(`docs/commands.md has no ${language} block`);
+  return `${block.text}\n`;
+}
+
 /** File name → writes it into a script's directory. */
 export const FIXTURE_FILES: Readonly<Record<string, (dir: string) => void>> = {
   "train.ts": (dir) => writeFileSync(join(dir, "train.ts"), TRAIN_TS),
+  // docs/commands.md's `-- node trial.mjs --space space.json`.
+  "space.json": (dir) => writeFileSync(join(dir, "space.json"), commandsDocBlock("json")),
+  "trial.mjs": (dir) => writeFileSync(join(dir, "trial.mjs"), commandsDocBlock("js")),
   // The README's claim is about Epoch AI's extraction of Chinchilla's runs, so that is what runs.csv holds.
   "runs.csv": (dir) => copyFileSync(CHINCHILLA_CSV, join(dir, "runs.csv")),
   "tuning.csv": (dir) => writeFileSync(join(dir, "tuning.csv"), tuningCsv()),

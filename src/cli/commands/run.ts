@@ -6,6 +6,8 @@
  * command runs, so that other commands do not pay for it.
  */
 import type { Command } from "commander";
+import { ConfigError } from "../../errors.js";
+import type { CommandOptions } from "../command-trials.js";
 import { SAMPLER_NAMES, prunerNames } from "../../index.js";
 import { DEFAULT_STORAGE, direction, integer, positiveInt, positiveNumber } from "../options.js";
 import type { RunOptions } from "../run-study.js";
@@ -15,7 +17,23 @@ export const PRUNER_HELP =
   `pruner for trials that report steps: ${prunerNames().join(" | ")}, options after a colon ` +
   `(e.g. median:nWarmupSteps=5; default learning-curve; see docs/pruners.md)`;
 
-async function run(file: string, options: RunOptions): Promise<void> {
+async function run(this: Command, file: string | undefined, options: RunOptions & CommandOptions): Promise<void> {
+  // Everything after `--` is the trial command: `scaletune run --study s -- python train.py --epochs 3`.
+  const raw = (this.parent as { rawArgs?: readonly string[] } | null)?.rawArgs ?? process.argv;
+  const dashes = raw.indexOf("--");
+  if (dashes >= 0) {
+    const command = raw.slice(dashes + 1);
+    if (command.length === 0) throw new ConfigError("nothing after --: give the command each trial runs, e.g. -- node trial.mjs");
+    const before = this.args.length - command.length;
+    if (before > 0) throw new ConfigError(`give either an objective file or a command after --, not both (got ${this.args.slice(0, before).join(" ")})`);
+    const { runCommandTrials } = await import("../command-trials.js");
+    return runCommandTrials(command, options, this.getOptionValueSource("concurrency") === "cli");
+  }
+  if (file === undefined) throw new ConfigError("give the objective file, or the command each trial runs after --: scaletune run --study s -- node trial.mjs");
+  if (this.args.length > 1) throw new ConfigError(`one objective file, got ${this.args.join(" ")}; a command goes after --`);
+  const commandOnly = ["space", "passArgs", "timeoutPerTrial", "killGrace", "devices", "workdir", "artifacts"] as const;
+  const misplaced = commandOnly.filter((key) => options[key] !== undefined);
+  if (misplaced.length > 0) throw new ConfigError(`${misplaced.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} apply to command trials (scaletune run … -- <command>)`);
   const [{ loadObjectiveModule }, { runStudyWith }] = await Promise.all([import("../objective-module.js"), import("../run-study.js")]);
   const { study } = await runStudyWith(await loadObjectiveModule(file), options, file);
   await study.close();
@@ -24,8 +42,12 @@ async function run(file: string, options: RunOptions): Promise<void> {
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("run a study on the objective exported by a .ts/.js/.mjs file (its default export)")
-    .argument("<objective>", "file whose default export is (trial) => number | Promise<number>")
+    .description(
+      "run a study on the objective exported by a .ts/.js/.mjs file (its default export), or run each trial as the command after -- (docs/commands.md)",
+    )
+    .usage("[options] <objective>  |  [options] -- <command> [args…]")
+    .argument("[objective]", "file whose default export is (trial) => number | Promise<number>")
+    .allowExcessArguments()
     .requiredOption("--study <name>", "study name (created if missing, resumed if present)")
     .option("--storage <url>", "storage URL", DEFAULT_STORAGE)
     .option(
@@ -49,5 +71,12 @@ export function registerRun(program: Command): void {
     .option("--direction <d>", "minimize | maximize (default: the file's `direction` export, else minimize)", direction)
     .option("--fail-fast", "stop at the first trial whose objective throws (default: record it and go on)")
     .option("--json", "print one JSON document when done (counts, best trial) instead of progress lines")
+    .option("--space <file>", "command trials: the declared search space, a .json file or a module exporting it (docs/commands.md)")
+    .option("--pass-args", "command trials: append --name=value for each declared parameter to the command")
+    .option("--timeout-per-trial <seconds>", "command trials: stop and fail a trial's process after this long", positiveNumber)
+    .option("--kill-grace <seconds>", "command trials: seconds between SIGTERM and SIGKILL when a process is stopped (default 10)", positiveNumber)
+    .option("--devices <list>", "command trials: devices (0,1,…), one per running trial as CUDA_VISIBLE_DEVICES; concurrency defaults to their count")
+    .option("--workdir <dir>", "command trials: the working directory of every trial process (default: the current one)")
+    .option("--artifacts <dir>", "command trials: each trial's artifact directory is <dir>/<trial number> (default ./scaletune-artifacts/<study>)")
     .action(run);
 }
