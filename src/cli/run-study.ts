@@ -4,6 +4,7 @@
  */
 import { ConfigError, SearchSpaceError } from "../errors.js";
 import {
+  DEFAULT_HEARTBEAT,
   GridSampler,
   autoSamplerHistory,
   createStudy,
@@ -11,6 +12,7 @@ import {
   samplerByName,
   type Direction,
   type FrozenTrial,
+  type HeartbeatOptions,
   type OptimizeResult,
   type Study,
 } from "../index.js";
@@ -43,6 +45,8 @@ export interface RunOptions {
   seed?: number;
   direction?: Direction;
   failFast?: boolean;
+  /** Seconds without a heartbeat after which another worker's running trial is taken for dead (default 60). */
+  heartbeatTimeout?: number;
   /** Print one JSON document at the end instead of progress and the best trial. */
   json?: boolean;
   /** Print nothing (a caller that reports the outcome itself, as `demo --json`). */
@@ -79,6 +83,7 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     ...(options.pruner !== undefined && { pruner: prunerFromSpec(options.pruner) }),
     loadIfExists: true,
     ...(directions && (directions.length === 1 ? { direction: directions[0]! } : { directions })),
+    ...(options.heartbeatTimeout !== undefined && { heartbeat: heartbeatWithin(options.heartbeatTimeout) }),
   });
   say(`study "${study.name}" in ${shownStorage(options.storage)} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}`);
   // Before counting what is done: trials of workers that died are failed and queued again, target reached or not.
@@ -201,4 +206,13 @@ async function interrupted(study: Study, cause: StopCause, before?: (cause: Stop
     process.stderr.write(`\ninterrupted (${cause}), but marking running trials failed: ${(error as Error).message}\n`);
   }
   process.exit(exitCode(cause));
+}
+
+/**
+ * Heartbeats for a stale-after of `seconds`: beating at most every 10 s (the default) and at least four times within
+ * the window, so that one late beat never makes a live worker look dead.
+ */
+function heartbeatWithin(seconds: number): HeartbeatOptions {
+  const staleAfterMs = seconds * 1000;
+  return { staleAfterMs, intervalMs: Math.min(DEFAULT_HEARTBEAT.intervalMs, staleAfterMs / 4) };
 }

@@ -110,6 +110,32 @@ describe("reliability: workers that die", () => {
   });
 });
 
+describe("reliability: workers that stop beating", () => {
+  it("fails a frozen worker's trial after --heartbeat-timeout, not the default 60 s, and runs it again", async () => {
+    const args = ["run", "slow.mjs", "--study", "frozen", "--storage", "sqlite:frozen.db", "--trials", "3", "--sampler", "random"];
+    const victim = new Background(args, dir.path, { HANG_FROM: "0" });
+    await until(() => studyCounts("frozen", "sqlite:frozen.db").running === 1);
+    // Stopped, not killed: its process is alive (so not "gone"), but neither it nor its heartbeat thread beats.
+    victim.child.kill("SIGSTOP");
+    try {
+      await new Promise((r) => setTimeout(r, 2_500));
+      const started = Date.now();
+      const rescue = cli([...args, "--heartbeat-timeout", "2"], dir.path);
+      assert.equal(rescue.status, 0, rescue.stderr);
+      assert.ok(Date.now() - started < 30_000, "the rescue did not wait for the default 60 s");
+      const trials = trialsOf("frozen", "sqlite:frozen.db", dir.path);
+      const lost = trials.filter((t) => t.state === "failed");
+      assert.equal(lost.length, 1, JSON.stringify(trials));
+      assert.match(lost[0]!.failReason!, /no heartbeat for 2 s/);
+      assert.equal(trials.filter((t) => t.state === "complete").length, 3);
+      assert.ok(trials.some((t) => t.state === "complete" && t.params.x === lost[0]!.params.x), "the frozen trial's configuration ran again");
+    } finally {
+      victim.child.kill("SIGKILL");
+      await victim.finished;
+    }
+  });
+});
+
 describe("reliability: workers that race", () => {
   for (const processes of [4, 8]) {
     it(`stops exactly at --trials 1000 with ${processes} processes`, async () => {

@@ -71,6 +71,11 @@ export function registerRun(program: Command): void {
     .option("--direction <d>", "minimize | maximize (default: the file's `direction` export, else minimize)", direction)
     .option("--fail-fast", "stop at the first trial whose objective throws (default: record it and go on)")
     .option("--json", "print one JSON document when done (counts, best trial) instead of progress lines")
+    .option(
+      "--heartbeat-timeout <seconds>",
+      "take another worker's running trial for dead after this long without a heartbeat, fail it and retry it (default 60)",
+      positiveNumber,
+    )
     .option("--space <file>", "command trials: the declared search space, a .json file or a module exporting it (docs/commands.md)")
     .option("--pass-args", "command trials: append --name=value for each declared parameter to the command")
     .option("--timeout-per-trial <seconds>", "command trials: stop and fail a trial's process after this long", positiveNumber)
