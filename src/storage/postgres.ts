@@ -14,7 +14,7 @@ import type { Pool, PoolClient, PoolConfig, QueryResult } from "pg";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
-import { studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
+import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -435,7 +435,6 @@ export class PostgresStorage implements Storage {
 
   async tryCreateTrial(studyId: number, trial: NewTrial, conditions: CreateConditions): Promise<TrialRecord | CreateRefusal> {
     const { numberBelow, claim } = conditions;
-    const running = trial.state === "running";
     // The study row is locked first (numbers and sequence), then the claim: a claim already taken is a unique
     // violation that undoes the whole statement, so a refused creation leaves no gap in the numbering.
     const sql = `WITH s AS (
@@ -445,17 +444,7 @@ export class PostgresStorage implements Storage {
       INSERT INTO trials AS t (study_id, number, state, params, distributions, user_attrs, system_attrs, started_at, heartbeat_at, seq)
       SELECT $1, s.number, $2, $3, $4, $5, $6, $7, $8, s.seq FROM s${claim === undefined ? "" : " WHERE EXISTS (SELECT 1 FROM c)"}
       RETURNING ${TRIAL_COLUMNS}`;
-    const values: unknown[] = [
-      studyId,
-      trial.state,
-      JSON.stringify(trial.params ?? {}),
-      JSON.stringify(trial.distributions ?? {}),
-      JSON.stringify(trial.userAttrs ?? {}),
-      JSON.stringify(trial.systemAttrs ?? {}),
-      running ? trial.now : null,
-      running ? trial.now : null,
-      numberBelow ?? null,
-    ];
+    const values: unknown[] = [studyId, ...newTrialValues(trial), numberBelow ?? null];
     if (claim !== undefined) values.push(claim);
     let rows: TrialRow[];
     try {
@@ -483,7 +472,6 @@ export class PostgresStorage implements Storage {
   }
 
   async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
-    const finish = patch.finish;
     const points = patch.intermediate ?? [];
     // Only a running trial changes, and only once finished: the update's condition is checked again on the row
     // after any concurrent writer commits, so two workers finishing one trial cannot both succeed.
@@ -502,14 +490,7 @@ export class PostgresStorage implements Storage {
        SELECT id FROM u`,
       [
         trialId,
-        patch.params ? JSON.stringify(patch.params) : null,
-        patch.distributions ? JSON.stringify(patch.distributions) : null,
-        patch.userAttrs ? JSON.stringify(patch.userAttrs) : null,
-        patch.systemAttrs ? JSON.stringify(patch.systemAttrs) : null,
-        finish?.state ?? null,
-        finish?.values ? JSON.stringify(finish.values) : null,
-        finish?.failReason ?? null,
-        finish?.at ?? null,
+        ...patchValues(patch),
         points.map((p) => p.metric),
         points.map((p) => p.step),
         // NaN is stored as NULL, as SQLite does, and read back as NaN.

@@ -1,10 +1,10 @@
 /**
- * @module Rows → records, for the SQL storages (SQLite, PostgreSQL): both store a trial as one row whose JSON
- * columns arrive as text, and both read it the same way.
+ * @module Rows ↔ records, for the SQL storages (SQLite, PostgreSQL): both store a trial as one row whose JSON
+ * columns are text, and both write and read it the same way.
  */
 import { parseDistribution, type Distribution } from "../space/distributions.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
-import type { StudyRecord, TrialRecord } from "./storage.js";
+import type { NewTrial, StudyRecord, TrialPatch, TrialRecord } from "./storage.js";
 
 /**
  * A trial's columns, in the order the storages select them (`TRIAL_COLUMNS`). Trials are read as arrays
@@ -109,4 +109,36 @@ class AttrCache {
 
 export function studyFromRow(row: StudyRow): StudyRecord {
   return { id: row.id, name: row.name, directions: JSON.parse(row.directions) as Direction[], createdAt: row.created_at };
+}
+
+/** A new trial's values for `state, params, distributions, user_attrs, system_attrs, started_at, heartbeat_at`. */
+export function newTrialValues(trial: NewTrial): unknown[] {
+  const running = trial.state === "running";
+  return [
+    trial.state,
+    JSON.stringify(trial.params ?? {}),
+    JSON.stringify(trial.distributions ?? {}),
+    JSON.stringify(trial.userAttrs ?? {}),
+    JSON.stringify(trial.systemAttrs ?? {}),
+    running ? trial.now : null,
+    running ? trial.now : null,
+  ];
+}
+
+/**
+ * A patch's values for `params, distributions, user_attrs, system_attrs, state, objective_values, fail_reason,
+ * completed_at`; null where the patch leaves the column as it is.
+ */
+export function patchValues(patch: TrialPatch): unknown[] {
+  const finish = patch.finish;
+  return [
+    patch.params ? JSON.stringify(patch.params) : null,
+    patch.distributions ? JSON.stringify(patch.distributions) : null,
+    patch.userAttrs ? JSON.stringify(patch.userAttrs) : null,
+    patch.systemAttrs ? JSON.stringify(patch.systemAttrs) : null,
+    finish?.state ?? null,
+    finish?.values ? JSON.stringify(finish.values) : null,
+    finish?.failReason ?? null,
+    finish?.at ?? null,
+  ];
 }

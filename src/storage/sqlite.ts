@@ -14,7 +14,7 @@ import Database from "better-sqlite3";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
-import { parseObject, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
+import { newTrialValues, parseObject, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -421,19 +421,7 @@ export class SqliteStorage implements Storage {
   private insertTrial(studyId: number, trial: NewTrial): TrialRecord {
     const seq = this.bumpSeq(studyId);
     const number = this.statements.nextNumber.get(studyId) as number;
-    const running = trial.state === "running";
-    const row = this.statements.insertTrial.get(
-      studyId,
-      number,
-      trial.state,
-      JSON.stringify(trial.params ?? {}),
-      JSON.stringify(trial.distributions ?? {}),
-      JSON.stringify(trial.userAttrs ?? {}),
-      JSON.stringify(trial.systemAttrs ?? {}),
-      running ? trial.now : null,
-      running ? trial.now : null,
-      seq,
-    )!;
+    const row = this.statements.insertTrial.get(studyId, number, ...newTrialValues(trial), seq)!;
     return this.decoder.trial(row);
   }
 
@@ -466,19 +454,7 @@ export class SqliteStorage implements Storage {
         throw new TrialStateError(`trial ${current.number} is ${current.state}; only running trials can be changed`);
       }
       const seq = this.bumpSeq(current.study_id);
-      const finish = patch.finish;
-      this.statements.updateTrial.run(
-        patch.params ? JSON.stringify(patch.params) : null,
-        patch.distributions ? JSON.stringify(patch.distributions) : null,
-        patch.userAttrs ? JSON.stringify(patch.userAttrs) : null,
-        patch.systemAttrs ? JSON.stringify(patch.systemAttrs) : null,
-        finish?.state ?? null,
-        finish?.values ? JSON.stringify(finish.values) : null,
-        finish?.failReason ?? null,
-        finish?.at ?? null,
-        seq,
-        trialId,
-      );
+      this.statements.updateTrial.run(...patchValues(patch), seq, trialId);
       for (const row of patch.intermediate ?? []) {
         // SQLite stores NaN as NULL; it is read back as NaN.
         this.statements.insertIntermediate.run(trialId, current.study_id, row.metric, row.step, row.value, seq);
