@@ -240,14 +240,17 @@ function aptPackages(words: readonly Word[]): string[] {
   return (end < 0 ? rest : rest.slice(0, end)).map((w) => w.text).filter((w) => !w.startsWith("-"));
 }
 
-/** Studies the script reads before (or without) a `scaletune run` creating them: `--continue-best-trials` reads. */
+/** Studies the script reads before (or without) a `scaletune run` or `worker` creating them: `--continue-best-trials` reads. */
 function studiesRead(cli: readonly (readonly string[])[]): string[] {
   const created = new Set<string>();
   const read = new Set<string>();
   for (const args of cli) {
     for (const study of optionValues(args, "--study")) {
       if (created.has(study)) continue;
-      if (args[0] === "run" && !args.includes("--continue-best-trials")) created.add(study);
+      const runCreates = args[0] === "run" && !args.includes("--continue-best-trials");
+      // A worker creates its study only when given a target or a deadline: without, it joins one.
+      const workerCreates = args[0] === "worker" && (args.includes("--trials") || args.includes("--timeout"));
+      if (runCreates || workerCreates) created.add(study);
       else read.add(study);
     }
   }

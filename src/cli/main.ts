@@ -17,6 +17,7 @@ const inspect = async (): Promise<Register> => (await import("./commands/inspect
 const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import("./commands/demo.js")).registerDemo,
   run: async () => (await import("./commands/run.js")).registerRun,
+  worker: async () => (await import("./commands/run.js")).registerWorker,
   studies: inspect,
   trials: inspect,
   best: inspect,

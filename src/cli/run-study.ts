@@ -2,12 +2,13 @@
  * @module Runs a study to its target from the command line (`scaletune run`, `scaletune demo`): progress, the best
  * trial, every stop cause obeyed, resumable with the same command.
  */
-import { ConfigError, SearchSpaceError } from "../errors.js";
+import { ConfigError, SearchSpaceError, StudyNotFoundError } from "../errors.js";
 import {
   DEFAULT_HEARTBEAT,
   GridSampler,
   autoSamplerHistory,
   createStudy,
+  loadStudy,
   prunerFromSpec,
   samplerByName,
   type Direction,
@@ -47,6 +48,8 @@ export interface RunOptions {
   failFast?: boolean;
   /** Seconds without a heartbeat after which another worker's running trial is taken for dead (default 60). */
   heartbeatTimeout?: number;
+  /** Refuse to start without a target (`--trials`, a stored one) or `--timeout`, instead of the default target. */
+  requireTarget?: boolean;
   /** Print one JSON document at the end instead of progress and the best trial. */
   json?: boolean;
   /** Print nothing (a caller that reports the outcome itself, as `demo --json`). */
@@ -76,22 +79,29 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
     sampler = samplerByName(options.sampler, options.seed);
   }
   const directions = options.direction ? [options.direction] : module.directions;
-  const study = await createStudy({
-    name: options.study,
-    storage: options.storage,
+  const runtime = {
     sampler,
     ...(options.pruner !== undefined && { pruner: prunerFromSpec(options.pruner) }),
-    loadIfExists: true,
-    ...(directions && (directions.length === 1 ? { direction: directions[0]! } : { directions })),
     ...(options.heartbeatTimeout !== undefined && { heartbeat: heartbeatWithin(options.heartbeatTimeout) }),
-  });
+  };
+  // A worker told neither a target nor a timeout joins a study whose first worker set one; it creates none.
+  const joinOnly = options.requireTarget && options.trials === undefined && options.timeout === undefined;
+  const study = joinOnly
+    ? await loadStudy({ name: options.study, storage: options.storage, ...runtime }).catch((error: unknown) => {
+        if (!(error instanceof StudyNotFoundError)) throw error;
+        throw new ConfigError(`study "${options.study}" does not exist yet: the first worker gives --trials N, the study's target, stored for the workers that join later`);
+      })
+    : await createStudy({
+        name: options.study,
+        storage: options.storage,
+        loadIfExists: true,
+        ...(directions && (directions.length === 1 ? { direction: directions[0]! } : { directions })),
+        ...runtime,
+      });
   say(`study "${study.name}" in ${shownStorage(options.storage)} · sampler ${sampler.name} · pruner ${study.pruner.name} · ${study.directions.join(", ")}`);
   // Before counting what is done: trials of workers that died are failed and queued again, target reached or not.
   await study.recoverStaleTrials({ force: true });
-  const target = options.trials ?? (options.timeout === undefined ? DEFAULT_TARGET : undefined);
-  if (options.trials === undefined && target !== undefined) {
-    say(`no --trials given: the study's target is ${target} trials (--trials N sets it; --timeout S alone runs until then)`);
-  }
+  const target = await studyTarget(study, options, say);
   if (options.continueBestTrials) {
     if (!study.pruner.continueBestTrials) {
       throw new ConfigError(
@@ -162,6 +172,30 @@ export async function runStudyWith(module: ObjectiveModule, options: RunOptions,
   }
   finish(study, options, target, result);
   return { study, result };
+}
+
+/**
+ * The target this run works to: `--trials`, stored with the study for the workers that join later; else the study's
+ * stored target; else, unless `--timeout` bounds the run, the default — or, for a worker, a refusal: workers that
+ * share a study must agree on its target, and a guess could end a cluster's sweep early.
+ */
+async function studyTarget(study: Study, options: RunOptions, say: (text: string) => void): Promise<number | undefined> {
+  const stored = study.targetTrials;
+  if (options.trials !== undefined) {
+    if (stored !== undefined && stored !== options.trials) say(`the study's target changes from ${stored} to ${options.trials} trials`);
+    await study.setTargetTrials(options.trials);
+    return options.trials;
+  }
+  if (stored !== undefined) {
+    say(`the study's target is ${stored} trials (stored by an earlier --trials; --trials N changes it)`);
+    return stored;
+  }
+  if (options.timeout !== undefined) return undefined;
+  if (options.requireTarget) {
+    throw new ConfigError(`study "${study.name}" has no target yet: give --trials N (stored for the workers that join later) or --timeout S`);
+  }
+  say(`no --trials given: the study's target is ${DEFAULT_TARGET} trials (--trials N sets it; --timeout S alone runs until then)`);
+  return DEFAULT_TARGET;
 }
 
 /** Prints the best trial(s) and where the study is, or the JSON document. */

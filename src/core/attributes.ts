@@ -22,6 +22,8 @@ export const AUTO_HISTORY_ATTR = "auto:history";
 export function cmaesSpaceAttr(fingerprint: string): string {
   return `cmaes:space:${fingerprint}`;
 }
+/** The study's target: trials it should hold across every worker, set by the CLI's `--trials` and read by later workers. */
+export const TARGET_TRIALS_ATTR = "target_trials";
 
 // ---- trial system attributes --------------------------------------------------------------------------------
 

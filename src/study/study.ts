@@ -7,6 +7,7 @@ import {
   PRUNER_ATTR,
   RETRY_OF_ATTR,
   SAMPLER_ATTR,
+  TARGET_TRIALS_ATTR,
   continuationOf,
   objectiveMetric,
 } from "../core/attributes.js";
@@ -283,6 +284,21 @@ export class Study implements StudyView, TrialHost {
   async setSystemAttrs(attrs: Readonly<Record<string, JsonValue>>): Promise<void> {
     await this.storage.setStudyAttrs(this.id, "system", attrs);
     await this.refresh();
+  }
+
+  /** The study's stored target (`setTargetTrials`), shared by every worker; undefined when none was set. */
+  get targetTrials(): number | undefined {
+    const target = this.attrs.system[TARGET_TRIALS_ATTR];
+    return typeof target === "number" && Number.isInteger(target) && target > 0 ? target : undefined;
+  }
+
+  /**
+   * Stores the study's target, so workers that join later work to it without being told (`scaletune worker` without
+   * `--trials`). It is a record for them: `optimize` works to the `targetTrials` it is given.
+   */
+  async setTargetTrials(target: number): Promise<void> {
+    if (!Number.isInteger(target) || target <= 0) throw new ConfigError(`a study's target must be a positive integer, got ${target}`);
+    if (target !== this.targetTrials) await this.setSystemAttrs({ [TARGET_TRIALS_ATTR]: target });
   }
 
   async claim(key: string): Promise<boolean> {

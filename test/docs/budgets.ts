@@ -56,6 +56,7 @@ export const BUDGETS: readonly BudgetRule[] = [
     why: "the protocol's budget is fixed; 5 % of it still prunes, and ranks",
   },
   { command: "run", option: "--trials", small: divided(MIN_TRIALS), why: "a study's target: as bench's --trials, so later commands raising it still do" },
+  { command: "worker", option: "--trials", small: divided(MIN_TRIALS), why: "as run's: the study's target" },
   { command: "demo", option: "--trials", small: () => "2", longDefault: "40", why: "each demo trial trains a network for 20 epochs" },
   { command: "scaling fit", option: "--bootstrap", small: () => "5", why: "a resample refits the law; the point fit is unchanged" },
   { command: "scaling hparams", option: "--bootstrap", small: () => "5", longDefault: "200", why: "as for scaling fit" },

@@ -3,7 +3,7 @@
  * URL, the password kept out of everything printed, and a wrong port reported in one line with exit status 1.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,15 @@ const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));
 function cli(args: readonly string[], cwd: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cliAsync(args: readonly string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
 }
 
 const OBJECTIVE = `
@@ -59,5 +68,26 @@ describe("scaletune on PostgreSQL", { skip }, () => {
       result.stderr,
       "scaletune: error: cannot connect to PostgreSQL at postgres://alice:***@127.0.0.1:1/tune: connection refused: check the host and port (is the server running?)\n",
     );
+  });
+
+  it("runs workers that join a study by its stored target: the first gives --trials, three more share it exactly", async () => {
+    const schema = await freshSchema();
+    const dir = tempDir();
+    try {
+      writeFileSync(dir.file("objective.mjs"), OBJECTIVE);
+      const storage = schema.url;
+      const first = cli(["worker", "objective.mjs", "--study", "w", "--storage", storage, "--trials", "60", "--timeout", "0.001"], dir.path);
+      assert.equal(first.status, 0, first.stderr);
+      const workers = await Promise.all(
+        [1, 2, 3].map(() => cliAsync(["worker", "objective.mjs", "--study", "w", "--storage", storage, "--concurrency", "2"], dir.path)),
+      );
+      for (const w of workers) assert.equal(w.status, 0, w.stderr);
+      const trials = JSON.parse(cli(["trials", "--study", "w", "--storage", storage, "--json"], dir.path).stdout) as { number: number; state: string }[];
+      assert.deepEqual(trials.map((t) => t.number).sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i));
+      assert.ok(trials.every((t) => t.state === "complete"));
+    } finally {
+      dir.remove();
+      await schema.drop();
+    }
   });
 });

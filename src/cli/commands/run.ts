@@ -1,5 +1,6 @@
 /**
- * @module `scaletune run <objective>`: runs a study from an objective file, resumable with the same command.
+ * @module `scaletune run <objective>` and `scaletune worker`: run a study from an objective file or a command, resumable
+ * with the same command; a worker joins a study that workers on other machines share.
  *
  * `--trials N` is the study's target: re-running the command after an interruption runs only what is missing,
  * starting with the trials that were interrupted. What runs the study lives in `run-study.ts`, loaded when the
@@ -17,7 +18,9 @@ export const PRUNER_HELP =
   `pruner for trials that report steps: ${prunerNames().join(" | ")}, options after a colon ` +
   `(e.g. median:nWarmupSteps=5; default learning-curve; see docs/pruners.md)`;
 
-async function run(this: Command, file: string | undefined, options: RunOptions & CommandOptions): Promise<void> {
+/** The action of `run` and `worker`; a worker refuses to start without a target (`requireTarget`). */
+async function runOrWork(this: Command, requireTarget: boolean, file: string | undefined, given: RunOptions & CommandOptions): Promise<void> {
+  const options = { ...given, requireTarget };
   // Everything after `--` is the trial command: `scaletune run --study s -- python train.py --epochs 3`.
   const raw = (this.parent as { rawArgs?: readonly string[] } | null)?.rawArgs ?? process.argv;
   const dashes = raw.indexOf("--");
@@ -39,12 +42,11 @@ async function run(this: Command, file: string | undefined, options: RunOptions 
   await study.close();
 }
 
-export function registerRun(program: Command): void {
+/** Registers `run` (or `worker`, which differs only in refusing to start without a target) with their shared options. */
+function registerRunLike(program: Command, name: "run" | "worker", description: string, defaultTarget: string): void {
   program
-    .command("run")
-    .description(
-      "run a study on the objective exported by a .ts/.js/.mjs file (its default export), or run each trial as the command after -- (docs/commands.md)",
-    )
+    .command(name)
+    .description(description)
     .usage("[options] <objective>  |  [options] -- <command> [args…]")
     .argument("[objective]", "file whose default export is (trial) => number | Promise<number>")
     .allowExcessArguments()
@@ -52,7 +54,7 @@ export function registerRun(program: Command): void {
     .option("--storage <url>", "storage URL", DEFAULT_STORAGE)
     .option(
       "--trials <n>",
-      "the study's target: trials it should hold, counting earlier runs and other workers (default 100 unless --timeout is given)",
+      `the study's target: trials it should hold, counting earlier runs and other workers; stored with the study for the workers that join later (${defaultTarget})`,
       positiveInt,
     )
     .option("--timeout <seconds>", "start no new trial after this many seconds", positiveNumber)
@@ -83,5 +85,25 @@ export function registerRun(program: Command): void {
     .option("--devices <list>", "command trials: devices (0,1,…), one per running trial as CUDA_VISIBLE_DEVICES; concurrency defaults to their count")
     .option("--workdir <dir>", "command trials: the working directory of every trial process (default: the current one)")
     .option("--artifacts <dir>", "command trials: each trial's artifact directory is <dir>/<trial number> (default ./scaletune-artifacts/<study>)")
-    .action(run);
+    .action(function (this: Command, file: string | undefined, options: RunOptions & CommandOptions) {
+      return runOrWork.call(this, name === "worker", file, options);
+    });
+}
+
+export function registerRun(program: Command): void {
+  registerRunLike(
+    program,
+    "run",
+    "run a study on the objective exported by a .ts/.js/.mjs file (its default export), or run each trial as the command after -- (docs/commands.md)",
+    "without it: the stored target, else 100 unless --timeout is given",
+  );
+}
+
+export function registerWorker(program: Command): void {
+  registerRunLike(
+    program,
+    "worker",
+    "join a study shared by workers on many machines (postgres:// storage) and run its trials until its stored target is reached: the same options as run (docs/workers.md)",
+    "without it: the stored target; a study without one needs --trials or --timeout",
+  );
 }
