@@ -30,7 +30,23 @@ export class DuplicateStudyError extends ScaletuneError {
 
 /** A trial used after it finished, or told twice. */
 export class TrialStateError extends ScaletuneError {
-  override readonly name = "TrialStateError";
+  override readonly name: string = "TrialStateError";
+}
+
+/**
+ * A write to a trial that is no longer running in storage. Where a live worker meets it, another process ended the
+ * trial while it ran: its heartbeat lapsed (a paused worker, a cut network), so the trial was failed and its
+ * configuration queued again.
+ */
+export class TrialNotRunningError extends TrialStateError {
+  override readonly name = "TrialNotRunningError";
+  constructor(
+    readonly trialNumber: number,
+    /** The trial's stored state. */
+    readonly state: string,
+  ) {
+    super(`trial ${trialNumber} is ${state}; only running trials can be changed`);
+  }
 }
 
 /** An option or argument with a value scaletune cannot use. */

@@ -121,6 +121,7 @@ export {
   StudyNotFoundError,
   DuplicateStudyError,
   TrialStateError,
+  TrialNotRunningError,
   ConfigError,
   TrialPruned,
 } from "./errors.js";

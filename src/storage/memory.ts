@@ -1,7 +1,7 @@
 /**
  * @module In-memory storage: the default when no URL is given. Fast, single-process, gone when the process ends.
  */
-import { DuplicateStudyError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import { DuplicateStudyError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import type { Direction, JsonValue } from "../core/types.js";
 import { compareByQuery, summarizeStudy } from "./summary.js";
 import type {
@@ -152,7 +152,7 @@ export class MemoryStorage implements Storage {
     const { study, position } = this.locate(trialId);
     const old = study.trials[position]!;
     if (old.state !== "running") {
-      throw new TrialStateError(`trial ${old.number} is ${old.state}; only running trials can be changed`);
+      throw new TrialNotRunningError(old.number, old.state);
     }
     const seq = this.touch(study, trialId);
     for (const row of patch.intermediate ?? []) study.intermediate.push({ seq, item: { trialId, ...row } });

@@ -11,7 +11,7 @@
  * the storage object is made synchronously (`openStorage` is synchronous) and connects on its first call.
  */
 import type { Pool, PoolClient, PoolConfig, QueryResult } from "pg";
-import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
@@ -501,7 +501,7 @@ export class PostgresStorage implements Storage {
     const current = await this.query<{ state: TrialState; number: number }>("SELECT state, number FROM trials WHERE id = $1", [trialId]);
     const row = current.rows[0];
     if (row === undefined) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
-    throw new TrialStateError(`trial ${row.number} is ${row.state}; only running trials can be changed`);
+    throw new TrialNotRunningError(row.number, row.state);
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
+import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { newTrialValues, parseObject, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
@@ -451,7 +451,7 @@ export class SqliteStorage implements Storage {
       const current = this.statements.trialForUpdate.get(trialId);
       if (!current) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
       if (current.state !== "running") {
-        throw new TrialStateError(`trial ${current.number} is ${current.state}; only running trials can be changed`);
+        throw new TrialNotRunningError(current.number, current.state);
       }
       const seq = this.bumpSeq(current.study_id);
       this.statements.updateTrial.run(...patchValues(patch), seq, trialId);

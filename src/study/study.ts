@@ -11,7 +11,7 @@ import {
   continuationOf,
   objectiveMetric,
 } from "../core/attributes.js";
-import { ConfigError, TrialStateError, describeError } from "../errors.js";
+import { ConfigError, TrialNotRunningError, TrialStateError, describeError } from "../errors.js";
 import { optimize, type LoopOptions, type Objective, type OptimizeResult } from "./optimize.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { StudyView } from "../core/study-view.js";
@@ -476,10 +476,29 @@ export class Study implements StudyView, TrialHost {
       await this.refresh();
       await this.sampler.afterTrial?.(this, frozen);
       return frozen;
+    } catch (error) {
+      if (!(error instanceof TrialNotRunningError) || !trial.endedElsewhere) throw error;
+      return this.endedElsewhere(trial, error);
     } finally {
       this.running.delete(trial.id);
       this.recovery.unbeat(trial.id);
     }
+  }
+
+  /**
+   * A trial another process ended while it ran here (its heartbeat lapsed, so it was failed and its configuration
+   * queued again): what stands is what is stored, and what this process found for it is dropped, said in one line.
+   */
+  private async endedElsewhere(trial: Trial, error: TrialNotRunningError): Promise<FrozenTrial> {
+    await this.refresh();
+    const stored = this.trial(trial.number);
+    if (stored === undefined) throw error;
+    const why = stored.failReason === null ? "" : ` (${stored.failReason.split("\n")[0]})`;
+    this.warn(
+      `trial ${trial.number} was ended by another worker while it ran here: it is stored as ${stored.state}${why}; ` +
+        "this process's result for it is dropped, and its configuration runs again as a retry",
+    );
+    return stored;
   }
 
   /**
@@ -506,7 +525,8 @@ export class Study implements StudyView, TrialHost {
   /** Fails an interrupted trial and queues its parameters again; interruptions do not count as the configuration's retries. */
   async failInterrupted(trial: Trial, reason: string): Promise<FrozenTrial> {
     const frozen = await this.finishTrial(trial, { state: "failed", values: null, failReason: reason });
-    await this.recovery.retry(recordOf(frozen), 0, false);
+    // A trial ended elsewhere was queued again by the process that ended it.
+    if (!trial.endedElsewhere) await this.recovery.retry(recordOf(frozen), 0, false);
     return frozen;
   }
 

@@ -3,7 +3,7 @@
  * one suggestion front end so the same objective runs in a study, in a unit test, and in production.
  */
 import { FIXED_PARAMS_ATTR, OBJECTIVE_METRIC_PREFIX, SCALE_ATTR, continuationOf, objectiveMetric } from "../core/attributes.js";
-import { ConfigError, SearchSpaceError, TrialStateError } from "../errors.js";
+import { ConfigError, SearchSpaceError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { StudyView } from "../core/study-view.js";
 import type { Sampler } from "../samplers/sampler.js";
@@ -250,6 +250,8 @@ export class Trial extends BaseTrial {
   private writeError: unknown = undefined;
   private finished = false;
   private readonly aborter = new AbortController();
+  /** Set when a write found the trial ended by another process. */
+  private endedBy: TrialNotRunningError | null = null;
 
   constructor(
     private readonly host: TrialHost,
@@ -346,6 +348,14 @@ export class Trial extends BaseTrial {
 
   get isFinished(): boolean {
     return this.finished;
+  }
+
+  /**
+   * Whether another process ended this trial while it ran here: its heartbeat lapsed (a paused worker, a cut
+   * network), so the study failed it and queued its configuration again. Its writes are refused from then on.
+   */
+  get endedElsewhere(): boolean {
+    return this.endedBy !== null;
   }
 
   protected resolve(name: string, distribution: Distribution): number {
@@ -472,6 +482,11 @@ export class Trial extends BaseTrial {
       .then(() => this.host.storage.updateTrial(this.id, patch))
       .catch((error: unknown) => {
         this.writeError ??= error;
+        if (error instanceof TrialNotRunningError) {
+          // Nothing this process computes for the trial can be stored any more: tell the objective to stop.
+          this.endedBy ??= error;
+          this.abort(`trial ${this.number} was ended by another worker (stored as ${error.state})`);
+        }
       });
   }
 }

@@ -17,6 +17,14 @@ export default async (trial) => {
   return x;
 };
 `;
+/** Trial 0 takes 3 s (a worker to pause mid-trial); the others end at once. */
+const FIRST_SLOW = `
+export default async (trial) => {
+  const x = trial.suggestFloat("x", 0, 1);
+  await new Promise((r) => setTimeout(r, trial.number === 0 ? 3_000 : 0));
+  return x;
+};
+`;
 const TRIVIAL = `export default (trial) => trial.suggestFloat("x", -1, 1) ** 2 + trial.suggestFloat("y", -1, 1) ** 2;\n`;
 /**
  * Its minimum is in a corner of the box, where GP's proposals pile up; synchronous, so that a worker that stores its
@@ -133,6 +141,26 @@ describe("reliability: workers that stop beating", () => {
       victim.child.kill("SIGKILL");
       await victim.finished;
     }
+  });
+});
+
+describe("reliability: workers that come back", () => {
+  it("lets a worker paused past the heartbeat timeout go on when resumed: its trial's late result is dropped in one line", async () => {
+    writeFileSync(dir.file("first-slow.mjs"), FIRST_SLOW);
+    const args = ["worker", "first-slow.mjs", "--study", "paused", "--storage", "sqlite:paused.db", "--trials", "3", "--sampler", "random"];
+    const victim = new Background(args, dir.path);
+    await until(() => studyCounts("paused", "sqlite:paused.db").running === 1);
+    // A paused process (or one cut off from the database) is alive but does not beat: the others take its trial over.
+    victim.child.kill("SIGSTOP");
+    await new Promise((r) => setTimeout(r, 2_500));
+    const rescue = cli([...args, "--heartbeat-timeout", "2"], dir.path);
+    assert.equal(rescue.status, 0, rescue.stderr);
+    victim.child.kill("SIGCONT");
+    const ended = await victim.end(30_000);
+    assert.equal(ended.status, 0, ended.stderr);
+    assert.match(ended.stderr, /trial 0 was ended by another worker while it ran here: it is stored as failed \(no heartbeat for 2 s/);
+    const trials = trialsOf("paused", "sqlite:paused.db", dir.path);
+    assert.deepEqual(trials.map((t) => t.state), ["failed", "complete", "complete", "complete"]);
   });
 });
 
