@@ -15,7 +15,7 @@ import { optimize, type LoopOptions, type Objective, type OptimizeResult } from 
 import type { Pruner } from "../pruners/pruner.js";
 import type { StudyView } from "../core/study-view.js";
 import type { Sampler, TrialReservation } from "../samplers/sampler.js";
-import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import type { IntermediateValue, NewTrial, Storage, StudyRecord, StudyWatch, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { dominates } from "../math/pareto.js";
 import { NO_METRICS, freezeTrial } from "./frozen.js";
 import { DEFAULT_HEARTBEAT, WorkerRecovery, recordOf, type HeartbeatOptions } from "./recovery.js";
@@ -92,6 +92,8 @@ export class Study implements StudyView, TrialHost {
   ]);
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
+  /** The storage's feed of this study's changes (null: it has none), opened at the first refresh. */
+  private watch: StudyWatch | null | undefined;
   /** Trials that supersede a failed one (`retry_of`): the failed one no longer counts toward a target. */
   private retries = 0;
   /** Trials this process is evaluating, for heartbeats and interruption. */
@@ -141,6 +143,10 @@ export class Study implements StudyView, TrialHost {
   }
 
   private async applyChanges(): Promise<void> {
+    if (this.watch === undefined) this.watch = this.storage.watch?.(this.id) ?? null;
+    // Nothing past the cursor was committed, as far as a live feed knows: the read would return nothing.
+    const known = this.watch?.knownSeq() ?? null;
+    if (known !== null && known <= this.cursor) return;
     const changes = await this.storage.readChanges(this.id, this.cursor);
     const newIntermediate = new Map<number, IntermediateValue[]>();
     for (const row of changes.intermediate) {
@@ -510,6 +516,7 @@ export class Study implements StudyView, TrialHost {
 
   /** Stops the heartbeat and releases the storage connection. */
   async close(): Promise<void> {
+    this.watch?.close();
     await this.recovery.stop();
     await this.storage.close();
   }
