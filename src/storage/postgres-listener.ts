@@ -62,25 +62,29 @@ export class ChangeListener {
   }
 
   /** Ends the connection and every watch. */
-  async close(): Promise<void> {
+  close(): void {
     this.studies.clear();
-    await this.disconnect();
+    this.disconnect();
   }
 
   private unwatch(studyId: number): void {
     const entry = this.studies.get(studyId);
     if (entry === undefined || --entry.watches > 0) return;
     this.studies.delete(studyId);
-    if (this.studies.size === 0) void this.disconnect();
+    if (this.studies.size === 0) this.disconnect();
   }
 
-  private async disconnect(): Promise<void> {
+  /**
+   * Not awaited: the connection's socket does not hold the process open, so a process with nothing else to do
+   * would exit while waiting for the server's goodbye, before whatever follows a `close()`.
+   */
+  private disconnect(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const client = this.client;
     this.client = null;
     this.wake();
-    if (client !== null) await client.end().catch(() => {});
+    if (client !== null) void client.end().catch(() => {});
   }
 
   private reconnectSoon(delayMs: number): void {

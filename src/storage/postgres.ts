@@ -665,7 +665,7 @@ export class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.listener?.close();
+    this.listener?.close();
     const ready = this.ready;
     this.ready = null;
     if (ready !== null) await ready.catch(() => {});

@@ -4,10 +4,11 @@
  * listener connection makes everyone read until it is back, with what was written meanwhile.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import type { Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { createStudy, RandomSampler, type Study } from "../../src/index.js";
+import { createStudy, RandomSampler, StudyReader, type Study } from "../../src/index.js";
 import { LISTENER_APPLICATION_NAME, PostgresStorage } from "../../src/storage/postgres.js";
 import type { StudyWatch } from "../../src/storage/storage.js";
 import { freshSchema, SERVER, skip, type Schema } from "./fixture.js";
@@ -172,5 +173,37 @@ describe("PostgreSQL change feed", { skip, timeout: 60_000 }, () => {
     } finally {
       probe.close();
     }
+  });
+
+  it("wakes a StudyReader waiting for a change, and says when nothing changed", async () => {
+    const reader = await StudyReader.open({ name: "fed", storage: schema.url });
+    const alive = setInterval(() => {}, 1000);
+    try {
+      assert.equal(await reader.waitForChange(60_000), true, "the feed is up: read");
+      assert.equal(await reader.waitForChange(20), false, "nothing changed");
+      const [changed] = await Promise.all([reader.waitForChange(60_000), tellElsewhere()]);
+      assert.equal(changed, true);
+      const numbers = (await reader.trials()).map((t) => t.number);
+      assert.equal(numbers.length, writer.trials().length);
+    } finally {
+      clearInterval(alive);
+      await reader.close();
+    }
+  });
+
+  it("lets a script go on after closing a watched study: the feed holds nothing open", () => {
+    const script = `
+      import { loadStudy } from "./src/index.ts";
+      const study = await loadStudy({ name: "fed", storage: process.argv[1] });
+      const feed = study.storage.watch(study.id);
+      const alive = setInterval(() => {}, 1000);
+      while (feed.knownSeq() === null) await feed.nextChange();
+      clearInterval(alive);
+      // The feed still watched: closing the storage ends its connection.
+      await study.close();
+      process.stdout.write("after close");`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, schema.url], { encoding: "utf8" });
+    assert.equal(run.stdout, "after close", run.stderr);
+    assert.equal(run.status, 0);
   });
 });
