@@ -36,6 +36,12 @@ export interface StudyOptions {
 }
 
 
+/**
+ * How long a study goes by its storage's change feed alone before it reads anyway: a bound on how stale it can be
+ * should an announcement ever go missing without the feed knowing (a pooler in transaction mode drops LISTEN's).
+ */
+const FEED_TRUST_MS = 1_000;
+
 /** How often a trial's relative proposal is drawn again when another worker's running trial proposed the same. */
 const MAX_REDRAWS = 2;
 
@@ -94,6 +100,7 @@ export class Study implements StudyView, TrialHost {
   private refreshing: Promise<void> | null = null;
   /** The storage's feed of this study's changes (null: it has none), opened at the first refresh. */
   private watch: StudyWatch | null | undefined;
+  private lastReadAt = 0;
   /** Trials that supersede a failed one (`retry_of`): the failed one no longer counts toward a target. */
   private retries = 0;
   /** Trials this process is evaluating, for heartbeats and interruption. */
@@ -146,7 +153,9 @@ export class Study implements StudyView, TrialHost {
     if (this.watch === undefined) this.watch = this.storage.watch?.(this.id) ?? null;
     // Nothing past the cursor was committed, as far as a live feed knows: the read would return nothing.
     const known = this.watch?.knownSeq() ?? null;
-    if (known !== null && known <= this.cursor) return;
+    const now = performance.now();
+    if (known !== null && known <= this.cursor && now - this.lastReadAt < FEED_TRUST_MS) return;
+    this.lastReadAt = now;
     const changes = await this.storage.readChanges(this.id, this.cursor);
     const newIntermediate = new Map<number, IntermediateValue[]>();
     for (const row of changes.intermediate) {
