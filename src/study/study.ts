@@ -377,7 +377,8 @@ export class Study implements StudyView, TrialHost {
     await this.refresh();
     await this.recoverStaleTrials();
     const worker = this.recovery.workerAttrs;
-    let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
+    // Just refreshed, a study that knows of no queued trial does not ask the storage for one: a round trip per trial.
+    let record: TrialRecord | NoTrial | null = this.counts.waiting > 0 ? await this.storage.startWaitingTrial(this.id, Date.now(), worker) : null;
     while (record === null) record = await this.createProposedTrial(targetTrials, worker);
     if (typeof record === "string") return record;
     const trial = new Trial(this, record);
