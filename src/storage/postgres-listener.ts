@@ -134,7 +134,7 @@ export class ChangeListener {
       const found = new Map(rows.map((r) => [Number(r.id), Number(r.seq)]));
       for (const id of studyIds) {
         const entry = this.studies.get(id);
-        // A deleted study: never known, so that readers read and learn it is gone.
+        // A deleted study: past any cursor, so that readers read and learn it is gone.
         if (entry !== undefined) entry.seq = Math.max(entry.seq ?? -1, found.get(id) ?? Infinity);
       }
       this.wake();

@@ -149,8 +149,8 @@ export interface StudyChanges {
 export interface StudyWatch {
   /**
    * A change sequence number the study has reached: every change up to it is committed, and none after it has been
-   * made known (announced, or written through this storage). Null when the storage cannot vouch for that — not yet
-   * listening, the feed lost, the study deleted, or the watch closed: then read.
+   * made known (announced, or written through this storage); past any cursor for a deleted study. Null when the
+   * storage cannot vouch for that — not yet listening, the feed lost, or the watch closed: then read.
    */
   knownSeq(): number | null;
   /** Resolves at the next change made known, or when the feed is lost or restored (either way: look again). */

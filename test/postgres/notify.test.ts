@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import type { Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
+import { StudyNotFoundError } from "../../src/errors.js";
 import { createStudy, RandomSampler, StudyReader, type Study } from "../../src/index.js";
 import { LISTENER_APPLICATION_NAME, PostgresStorage } from "../../src/storage/postgres.js";
 import type { StudyWatch } from "../../src/storage/storage.js";
@@ -205,5 +206,19 @@ describe("PostgreSQL change feed", { skip, timeout: 60_000 }, () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, schema.url], { encoding: "utf8" });
     assert.equal(run.stdout, "after close", run.stderr);
     assert.equal(run.status, 0);
+  });
+
+  it("makes a study deleted elsewhere read, and so learn it is gone", async () => {
+    const doomed = await createStudy({ name: "doomed", storage: watcherStorage });
+    await doomed.refresh();
+    const probe = watcherStorage.watch(doomed.id);
+    try {
+      const live = await until(probe, (seq) => seq !== null);
+      await writerStorage.deleteStudy(doomed.id);
+      await until(probe, (seq) => seq! > live!);
+      await assert.rejects(doomed.refresh(), StudyNotFoundError);
+    } finally {
+      probe.close();
+    }
   });
 });
