@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size (the
- * last three are not in the default set: two train hundreds of networks, install-size needs the npm registry and
- * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
+ * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, pg-refresh (PostgreSQL: skipped
+ * unless SCALETUNE_BENCH_POSTGRES names a server), mup-transfer, demo-pruning, install-size, pg-throughput-vs-optuna
+ * (the last four are not in the default set: two train hundreds of networks, install-size needs the npm registry and
+ * minutes, pg-throughput-vs-optuna Debian's Optuna and minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
@@ -11,6 +12,8 @@ import { demoPruning } from "./demo-pruning.js";
 import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
+import { pgRefresh } from "./pg-refresh.js";
+import { pgThroughputVsOptuna } from "./pg-throughput-vs-optuna.js";
 import { prunerOverhead } from "./pruner-overhead.js";
 import { samplerOverhead } from "./sampler-overhead.js";
 import { startup } from "./startup.js";
@@ -29,9 +32,11 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "demo-pruning": demoPruning,
   "install-size": installSize,
   "command-overhead": commandOverhead,
+  "pg-refresh": pgRefresh,
+  "pg-throughput-vs-optuna": pgThroughputVsOptuna,
 };
 /** Run by name only. */
-const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size"]);
+const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "pg-throughput-vs-optuna"]);
 const args = process.argv.slice(2);
 const size: Size = args.includes("--quick") ? "quick" : "full";
 const names = args.filter((a) => a !== "--quick");

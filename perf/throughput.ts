@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createStudy, loadStudy } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
 import { printRows, type BenchRow, type Size } from "./common.js";
+import { onPostgres, POSTGRES, schemaUrl } from "./postgres.js";
 
 const WORKER = fileURLToPath(new URL("./throughput-worker.ts", import.meta.url));
 
@@ -24,27 +25,15 @@ function runWorker(args: readonly string[]): Promise<number> {
 
 type Kind = "memory" | "sqlite" | "postgres";
 
-const POSTGRES = process.env.SCALETUNE_BENCH_POSTGRES ?? process.env.SCALETUNE_TEST_POSTGRES ?? "";
-
-/** Runs a statement on the PostgreSQL server (creating and dropping the measurements' schemas). */
-async function onPostgres(sql: string): Promise<void> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: POSTGRES });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
 /** The storage URL of a measurement: `where` is a SQLite file or a PostgreSQL schema. */
 function storageUrl(kind: Kind, where: string): string {
   if (kind === "memory") return "memory:";
   if (kind === "sqlite") return `sqlite:${where}`;
-  const url = new URL(POSTGRES);
-  url.searchParams.set("options", `-c search_path=${where}`);
-  return url.toString();
+  return schemaUrl(where);
 }
 
-async function measure(kind: Kind, processes: number, trialsPerProcess: number, where: string, startDelayMs: number): Promise<BenchRow> {
+/** Trials per second of `processes` worker processes on one study, and whether any trial was lost or duplicated. */
+export async function measureThroughput(kind: Kind, processes: number, trialsPerProcess: number, where: string, startDelayMs: number): Promise<BenchRow> {
   const storage = storageUrl(kind, where);
   if (kind === "postgres") await onPostgres(`CREATE SCHEMA ${where}`);
   if (kind !== "memory") await (await createStudy({ name: "bench", storage })).close();
@@ -91,15 +80,15 @@ export async function throughput(size: Size): Promise<BenchRow[]> {
   const { alone: [memory1, sqlite1, postgres1], together: [memoryN, sqliteN, postgresN], processes, startDelayMs } = SIZES[size];
   const dir = tempDir("scaletune-bench-");
   const rows = [
-    await measure("memory", 1, memory1!, "", startDelayMs),
-    await measure("memory", processes, memoryN!, "", startDelayMs),
-    await measure("sqlite", 1, sqlite1!, dir.file("t1.db"), startDelayMs),
-    await measure("sqlite", processes, sqliteN!, dir.file("t4.db"), startDelayMs),
+    await measureThroughput("memory", 1, memory1!, "", startDelayMs),
+    await measureThroughput("memory", processes, memoryN!, "", startDelayMs),
+    await measureThroughput("sqlite", 1, sqlite1!, dir.file("t1.db"), startDelayMs),
+    await measureThroughput("sqlite", processes, sqliteN!, dir.file("t4.db"), startDelayMs),
   ];
   if (POSTGRES !== "") {
     const schema = `scaletune_bench_${randomBytes(4).toString("hex")}`;
-    rows.push(await measure("postgres", 1, postgres1!, `${schema}_1`, startDelayMs));
-    rows.push(await measure("postgres", processes, postgresN!, `${schema}_n`, startDelayMs));
+    rows.push(await measureThroughput("postgres", 1, postgres1!, `${schema}_1`, startDelayMs));
+    rows.push(await measureThroughput("postgres", processes, postgresN!, `${schema}_n`, startDelayMs));
   }
   dir.remove();
   printRows(`Throughput, trivial 2-parameter objective, RandomSampler${POSTGRES === "" ? " (PostgreSQL: set SCALETUNE_BENCH_POSTGRES to measure it)" : ""}`, rows);

@@ -10,12 +10,14 @@
  * `pg` is loaded on first use, not when this module is: the CLI's start-up and SQLite users never pay for it, and
  * the storage object is made synchronously (`openStorage` is synchronous) and connects on its first call.
  */
-import type { Pool, PoolClient, PoolConfig, QueryResult } from "pg";
+import type { Client, Pool, PoolClient, PoolConfig, QueryResult } from "pg";
+import type { Socket } from "node:net";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
 import { emptyCounts } from "./summary.js";
+import { CHANNEL_SQL, ChangeListener } from "./postgres-listener.js";
 import type {
   AttrKind,
   CreateConditions,
@@ -27,6 +29,7 @@ import type {
   StudyChanges,
   StudyRecord,
   StudySummary,
+  StudyWatch,
   TrialKeys,
   TrialPage,
   TrialPatch,
@@ -105,6 +108,16 @@ const TRIAL_COLUMNS =
 
 const FIRST_VALUE = "((t.objective_values->>0)::float8)";
 
+/** A written trial's columns and its sequence number, which the change feed is told of (`noteWrite`). */
+const WRITTEN_TRIAL = `${TRIAL_COLUMNS}, t.seq`;
+const WRITTEN_SEQ = 13;
+
+/**
+ * Returned by each statement that bumps a study's sequence: announces `<study id> <seq>` to the change feed, in the
+ * same transaction, so it is sent only if the write commits.
+ */
+const ANNOUNCE = `pg_notify(${CHANNEL_SQL}, id || ' ' || seq)`;
+
 /** Type OIDs whose text this storage parses itself: 64-bit integers (ids, numbers, epoch milliseconds) and JSON. */
 const INT8 = 20;
 const JSON_OID = 114;
@@ -113,6 +126,9 @@ const JSONB_OID = 3802;
 /** Connections per process: `readChanges` reads three tables at once; a worker needs no more. */
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The change feed's connection is told apart by this (`pg_stat_activity.application_name`). */
+export const LISTENER_APPLICATION_NAME = "scaletune-listener";
 
 /** A URL with its password (in the userinfo or in a `password` parameter) replaced by `***`: safe to show. */
 export function redactUrl(url: string): string {
@@ -206,6 +222,8 @@ export class PostgresStorage implements Storage {
   private closed = false;
   private readonly decoder = new TrialDecoder();
   private readonly statementNames = new Map<string, string>();
+  /** The change feed, made when a study is first watched. */
+  private listener: ChangeListener | null = null;
 
   constructor(
     readonly url: string,
@@ -267,6 +285,34 @@ export class PostgresStorage implements Storage {
     }
     client.release();
     this.pool = pool;
+  }
+
+  watch(studyId: number): StudyWatch {
+    this.listener ??= new ChangeListener(() => this.listenerClient());
+    return this.listener.watch(studyId);
+  }
+
+  /** The change feed's connection: its own (LISTEN belongs to a session), and never what keeps the process alive. */
+  private async listenerClient(): Promise<Client> {
+    if (this.closed) throw new StorageError(`PostgreSQL storage ${this.shownUrl} is closed`);
+    const pg = await loadPg();
+    const client = new pg.Client({
+      connectionString: withSessionSettings(this.url),
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      ...this.options.pool,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
+    client.on("error", () => {});
+    await client.connect();
+    (client as unknown as { connection: { stream: Socket } }).connection.stream.unref();
+    return client;
+  }
+
+  /** A trial this process wrote: its sequence number goes to the change feed, so that the next refresh reads it. */
+  private written(row: TrialRow): TrialRecord {
+    const trial = this.decoder.trial(row);
+    this.listener?.noteWrite(trial.studyId, (row as unknown[])[WRITTEN_SEQ] as number);
+    return trial;
   }
 
   /** Checks the schema version, creating the tables first when the database has none (once, across workers). */
@@ -412,12 +458,13 @@ export class PostgresStorage implements Storage {
   }
 
   async deleteStudy(studyId: number): Promise<void> {
-    await this.query("DELETE FROM studies WHERE id = $1", [studyId]);
+    // Announced with a number past any cursor, so that its watchers read and learn the study is gone.
+    await this.query(`DELETE FROM studies WHERE id = $1 RETURNING pg_notify(${CHANNEL_SQL}, id || ' ' || (seq + 1))`, [studyId]);
   }
 
   async setStudyAttrs(studyId: number, kind: AttrKind, attrs: Readonly<Record<string, JsonValue>>): Promise<void> {
-    const { rows } = await this.query(
-      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 RETURNING seq),
+    const { rows } = await this.query<{ seq: number }>(
+      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 RETURNING seq, ${ANNOUNCE}),
        a AS (INSERT INTO study_attrs (study_id, kind, key, value, seq)
              SELECT $1, $2, a.key, a.value, s.seq FROM s, json_each($3::json) a
              ON CONFLICT (study_id, kind, key) DO UPDATE SET value = excluded.value, seq = excluded.seq)
@@ -425,6 +472,7 @@ export class PostgresStorage implements Storage {
       [studyId, kind, JSON.stringify(attrs)],
     );
     if (rows.length === 0) throw this.notFound(studyId);
+    this.listener?.noteWrite(studyId, rows[0]!.seq);
   }
 
   async createTrial(studyId: number, trial: NewTrial): Promise<TrialRecord> {
@@ -439,11 +487,11 @@ export class PostgresStorage implements Storage {
     // violation that undoes the whole statement, so a refused creation leaves no gap in the numbering.
     const sql = `WITH s AS (
         UPDATE studies SET seq = seq + 1, next_number = next_number + 1
-        WHERE id = $1 AND ($9::bigint IS NULL OR next_number < $9) RETURNING seq, next_number - 1 AS number
+        WHERE id = $1 AND ($9::bigint IS NULL OR next_number < $9) RETURNING seq, next_number - 1 AS number, ${ANNOUNCE}
       )${claim === undefined ? "" : ", c AS (INSERT INTO claims (study_id, key) SELECT $1, $10 FROM s RETURNING 1)"}
       INSERT INTO trials AS t (study_id, number, state, params, distributions, user_attrs, system_attrs, started_at, heartbeat_at, seq)
       SELECT $1, s.number, $2, $3, $4, $5, $6, $7, $8, s.seq FROM s${claim === undefined ? "" : " WHERE EXISTS (SELECT 1 FROM c)"}
-      RETURNING ${TRIAL_COLUMNS}`;
+      RETURNING ${WRITTEN_TRIAL}`;
     const values: unknown[] = [studyId, ...newTrialValues(trial), numberBelow ?? null];
     if (claim !== undefined) values.push(claim);
     let rows: TrialRow[];
@@ -453,7 +501,7 @@ export class PostgresStorage implements Storage {
       if (pgErrorCode(error) === "23505" && (error as { constraint?: string }).constraint === "claims_pkey") return "claimed";
       throw error;
     }
-    if (rows[0] !== undefined) return this.decoder.trial(rows[0]);
+    if (rows[0] !== undefined) return this.written(rows[0]);
     const exists = await this.query("SELECT 1 FROM studies WHERE id = $1", [studyId]);
     if (exists.rows.length === 0) throw this.notFound(studyId);
     return "number-limit";
@@ -463,20 +511,20 @@ export class PostgresStorage implements Storage {
     // SKIP LOCKED: workers starting at once take different waiting trials instead of queueing on the same one.
     const rows = await this.rows(
       `WITH w AS (SELECT id FROM trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED),
-       s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM w) RETURNING seq)
+       s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM w) RETURNING seq, ${ANNOUNCE})
        UPDATE trials t SET state = 'running', started_at = $2, heartbeat_at = $2, system_attrs = t.system_attrs || $3::jsonb, seq = s.seq
-       FROM w, s WHERE t.id = w.id RETURNING ${TRIAL_COLUMNS}`,
+       FROM w, s WHERE t.id = w.id RETURNING ${WRITTEN_TRIAL}`,
       [studyId, now, JSON.stringify(systemAttrs ?? {})],
     );
-    return rows[0] === undefined ? null : this.decoder.trial(rows[0]);
+    return rows[0] === undefined ? null : this.written(rows[0]);
   }
 
   async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
     const points = patch.intermediate ?? [];
     // Only a running trial changes, and only once finished: the update's condition is checked again on the row
     // after any concurrent writer commits, so two workers finishing one trial cannot both succeed.
-    const { rows } = await this.query<{ id: number }>(
-      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = (SELECT study_id FROM trials WHERE id = $1 AND state = 'running') RETURNING id, seq),
+    const { rows } = await this.query<{ study_id: number; seq: number }>(
+      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = (SELECT study_id FROM trials WHERE id = $1 AND state = 'running') RETURNING id, seq, ${ANNOUNCE}),
        u AS (UPDATE trials t SET
                params = COALESCE($2, t.params), distributions = COALESCE($3, t.distributions),
                user_attrs = COALESCE($4, t.user_attrs), system_attrs = COALESCE($5, t.system_attrs),
@@ -487,7 +535,7 @@ export class PostgresStorage implements Storage {
              SELECT u.id, u.study_id, x.metric, x.step, x.value, u.seq
              FROM u, unnest($10::text[], $11::bigint[], $12::float8[]) AS x(metric, step, value)
              ON CONFLICT DO NOTHING)
-       SELECT id FROM u`,
+       SELECT study_id, seq FROM u`,
       [
         trialId,
         ...patchValues(patch),
@@ -497,7 +545,10 @@ export class PostgresStorage implements Storage {
         points.map((p) => (Number.isNaN(p.value) ? null : p.value)),
       ],
     );
-    if (rows.length > 0) return;
+    if (rows[0] !== undefined) {
+      this.listener?.noteWrite(rows[0].study_id, rows[0].seq);
+      return;
+    }
     const current = await this.query<{ state: TrialState; number: number }>("SELECT state, number FROM trials WHERE id = $1", [trialId]);
     const row = current.rows[0];
     if (row === undefined) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
@@ -522,12 +573,12 @@ export class PostgresStorage implements Storage {
   /** Fails the running trials matching `condition` ($1 the study, $2 its argument), once: the update rechecks the state. */
   private async failWhere(condition: string, values: unknown[]): Promise<TrialRecord[]> {
     const rows = await this.rows(
-      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM trials WHERE ${condition}) RETURNING seq)
+      `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM trials WHERE ${condition}) RETURNING seq, ${ANNOUNCE})
        UPDATE trials t SET state = 'failed', completed_at = $3, fail_reason = $4, seq = s.seq
-       FROM s WHERE ${condition.replace(/\b(study_id|state|heartbeat_at|id)\b/g, "t.$1")} RETURNING ${TRIAL_COLUMNS}`,
+       FROM s WHERE ${condition.replace(/\b(study_id|state|heartbeat_at|id)\b/g, "t.$1")} RETURNING ${WRITTEN_TRIAL}`,
       values,
     );
-    return rows.map((row) => this.decoder.trial(row)).sort((a, b) => a.number - b.number);
+    return rows.map((row) => this.written(row)).sort((a, b) => a.number - b.number);
   }
 
   async claim(studyId: number, key: string): Promise<boolean> {
@@ -614,6 +665,7 @@ export class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.listener?.close();
     const ready = this.ready;
     this.ready = null;
     if (ready !== null) await ready.catch(() => {});

@@ -142,6 +142,23 @@ export interface StudyChanges {
   readonly cursor: number;
 }
 
+/**
+ * What a storage knows of one study's changes without reading it (`Storage.watch`): enough for a reader to skip
+ * `readChanges` when nothing changed since its cursor, and to wait for a change instead of polling.
+ */
+export interface StudyWatch {
+  /**
+   * A change sequence number the study has reached: every change up to it is committed, and none after it has been
+   * made known (announced, or written through this storage); past any cursor for a deleted study. Null when the
+   * storage cannot vouch for that — not yet listening, the feed lost, or the watch closed: then read.
+   */
+  knownSeq(): number | null;
+  /** Resolves at the next change made known, or when the feed is lost or restored (either way: look again). */
+  nextChange(): Promise<void>;
+  /** Stops watching; the storage ends its feed when nothing is watched. */
+  close(): void;
+}
+
 export interface Storage {
   /** The URL this storage was opened from ("memory:" for an in-memory one). */
   readonly url: string;
@@ -179,6 +196,11 @@ export interface Storage {
   claim(studyId: number, key: string): Promise<boolean>;
 
   readChanges(studyId: number, cursor: number): Promise<StudyChanges>;
+  /**
+   * Optional: watches a study's changes (PostgreSQL: LISTEN/NOTIFY). A study refreshes only when the watch knows of
+   * a change past its cursor or knows nothing. Storages without it (SQLite, memory) are read at every refresh.
+   */
+  watch?(studyId: number): StudyWatch;
   /** Reads some of a study's trials without loading the study: a page of a listing, the best trial. */
   readTrials(studyId: number, query: TrialQuery): Promise<TrialPage>;
   /** The parameter names and user-attribute keys of a study's trials, in order of first appearance: a listing's columns. */

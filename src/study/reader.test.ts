@@ -53,4 +53,13 @@ describe("StudyReader", () => {
     await createStudy({ name: "there", storage });
     await assert.rejects(StudyReader.open({ name: "missing", storage }), /study "missing" does not exist in memory: \(its studies: there\)/);
   });
+
+  it("cannot tell a change without a change feed, so says to read again after the wait", async () => {
+    const storage = new MemoryStorage();
+    await createStudy({ name: "w", storage });
+    const reader = await StudyReader.open({ name: "w", storage });
+    assert.equal(await reader.waitForChange(1), true);
+    assert.equal(await reader.waitForChange(1), true);
+    await reader.close();
+  });
 });

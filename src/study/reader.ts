@@ -9,7 +9,7 @@
  */
 import { dominates } from "../math/pareto.js";
 import { openStorage, type StorageInput } from "../storage/open.js";
-import type { IntermediateValue, Storage, StudyRecord, TrialKeys, TrialPage } from "../storage/storage.js";
+import type { IntermediateValue, Storage, StudyRecord, StudyWatch, TrialKeys, TrialPage } from "../storage/storage.js";
 import { studyNotFound } from "./catalog.js";
 import { NO_METRICS, freezeTrial } from "./frozen.js";
 import type { Direction, FrozenTrial, TrialState } from "../core/types.js";
@@ -33,6 +33,11 @@ export interface TrialListing {
 const PAGE_SIZE = 2_000;
 
 export class StudyReader {
+  /** The storage's feed of the study's changes (null: it has none), opened at the first `waitForChange`. */
+  private watch: StudyWatch | null | undefined;
+  /** The change sequence the last `waitForChange` reported, or null when none was known. */
+  private seenSeq: number | null = null;
+
   private constructor(
     private readonly storage: Storage,
     private readonly record: StudyRecord,
@@ -108,7 +113,39 @@ export class StudyReader {
     return this.storage.trialKeys(this.record.id);
   }
 
+  /**
+   * Waits at most `timeoutMs` for the study to change since the previous call: true when it may have (read again),
+   * false when it surely has not. With a change feed (PostgreSQL) it returns as soon as a change is announced, and
+   * the first call as soon as the feed is up (what changed before is unknown); without one (SQLite, memory) it cannot
+   * tell, and returns true after `timeoutMs`, which makes the caller poll at that interval.
+   *
+   * @example
+   * for (;;) {
+   *   if (await reader.waitForChange(5_000)) show(await reader.trials({ orderBy: "best", limit: 10 }));
+   * }
+   */
+  async waitForChange(timeoutMs: number): Promise<boolean> {
+    if (this.watch === undefined) this.watch = this.storage.watch?.(this.record.id) ?? null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, timeoutMs, "timeout")));
+    try {
+      for (;;) {
+        const next = this.watch?.nextChange() ?? timeout;
+        const known = this.watch?.knownSeq() ?? null;
+        if (known !== null && known !== this.seenSeq) {
+          this.seenSeq = known;
+          return true;
+        }
+        this.seenSeq = known;
+        if ((await Promise.race([next, timeout])) === "timeout") return known === null;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
+    this.watch?.close();
     if (this.ownsStorage) await this.storage.close();
   }
 }

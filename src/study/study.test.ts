@@ -7,6 +7,7 @@ import { GridSampler } from "../samplers/grid.js";
 import type { Sampler } from "../samplers/sampler.js";
 import { floatDistribution } from "../space/distributions.js";
 import { RandomSampler } from "../samplers/random.js";
+import { MemoryStorage } from "../storage/memory.js";
 import { tempDir } from "../testing/temp.js";
 import { createStudy, deleteStudy, listStudies, loadStudy } from "./api.js";
 import { FixedTrial, type Trial } from "./trial.js";
@@ -178,6 +179,22 @@ describe("study: optimize, best values, trial records", () => {
       nTrials: 3,
     });
     assert.deepEqual(study.trials().slice(0, 2).map((t) => t.params), [{ lr: 0.01, opt: "sgd" }, { lr: 0.5, opt: "adam" }]);
+  });
+
+  it("asks the storage for a queued trial only when it knows of one, and takes one another study queued", async () => {
+    const storage = new MemoryStorage();
+    let lookups = 0;
+    const startWaitingTrial = storage.startWaitingTrial.bind(storage);
+    storage.startWaitingTrial = (...args) => (lookups++, startWaitingTrial(...args));
+    const study = await createStudy({ name: "q", storage, sampler: new RandomSampler({ seed: 5 }) });
+    const objective = (t: Trial) => t.suggestFloat("x", 0, 1);
+    await study.optimize(objective, { nTrials: 3 });
+    assert.equal(lookups, 0);
+    const other = await createStudy({ name: "q", storage, loadIfExists: true });
+    await other.enqueueTrial({ x: 0.25 });
+    await study.optimize(objective, { nTrials: 1 });
+    assert.equal(lookups, 1);
+    assert.equal(study.trial(3)?.params.x, 0.25);
   });
 
   it("fails an enqueued trial whose value lies outside the range, naming the parameter", async () => {

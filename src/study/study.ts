@@ -16,7 +16,7 @@ import { optimize, type LoopOptions, type Objective, type OptimizeResult } from 
 import type { Pruner } from "../pruners/pruner.js";
 import type { StudyView } from "../core/study-view.js";
 import type { Sampler, TrialReservation } from "../samplers/sampler.js";
-import type { IntermediateValue, NewTrial, Storage, StudyRecord, TrialPatch, TrialRecord } from "../storage/storage.js";
+import type { IntermediateValue, NewTrial, Storage, StudyRecord, StudyWatch, TrialPatch, TrialRecord } from "../storage/storage.js";
 import { dominates } from "../math/pareto.js";
 import { NO_METRICS, freezeTrial } from "./frozen.js";
 import { DEFAULT_HEARTBEAT, WorkerRecovery, recordOf, type HeartbeatOptions } from "./recovery.js";
@@ -36,6 +36,12 @@ export interface StudyOptions {
   warn?: (message: string) => void;
 }
 
+
+/**
+ * How long a study goes by its storage's change feed alone before it reads anyway: a bound on how stale it can be
+ * should an announcement ever go missing without the feed knowing (a pooler in transaction mode drops LISTEN's).
+ */
+const FEED_TRUST_MS = 1_000;
 
 /** How often a trial's relative proposal is drawn again when another worker's running trial proposed the same. */
 const MAX_REDRAWS = 2;
@@ -93,6 +99,9 @@ export class Study implements StudyView, TrialHost {
   ]);
   private readonly attrs: { user: Record<string, JsonValue>; system: Record<string, JsonValue> } = { user: {}, system: {} };
   private refreshing: Promise<void> | null = null;
+  /** The storage's feed of this study's changes (null: it has none), opened at the first refresh. */
+  private watch: StudyWatch | null | undefined;
+  private lastReadAt = 0;
   /** Trials that supersede a failed one (`retry_of`): the failed one no longer counts toward a target. */
   private retries = 0;
   /** Trials this process is evaluating, for heartbeats and interruption. */
@@ -142,6 +151,12 @@ export class Study implements StudyView, TrialHost {
   }
 
   private async applyChanges(): Promise<void> {
+    if (this.watch === undefined) this.watch = this.storage.watch?.(this.id) ?? null;
+    // Nothing past the cursor was committed, as far as a live feed knows: the read would return nothing.
+    const known = this.watch?.knownSeq() ?? null;
+    const now = performance.now();
+    if (known !== null && known <= this.cursor && now - this.lastReadAt < FEED_TRUST_MS) return;
+    this.lastReadAt = now;
     const changes = await this.storage.readChanges(this.id, this.cursor);
     const newIntermediate = new Map<number, IntermediateValue[]>();
     for (const row of changes.intermediate) {
@@ -378,7 +393,8 @@ export class Study implements StudyView, TrialHost {
     await this.refresh();
     await this.recoverStaleTrials();
     const worker = this.recovery.workerAttrs;
-    let record: TrialRecord | NoTrial | null = await this.storage.startWaitingTrial(this.id, Date.now(), worker);
+    // Just refreshed, a study that knows of no queued trial does not ask the storage for one: a round trip per trial.
+    let record: TrialRecord | NoTrial | null = this.counts.waiting > 0 ? await this.storage.startWaitingTrial(this.id, Date.now(), worker) : null;
     while (record === null) record = await this.createProposedTrial(targetTrials, worker);
     if (typeof record === "string") return record;
     const trial = new Trial(this, record);
@@ -546,6 +562,7 @@ export class Study implements StudyView, TrialHost {
 
   /** Stops the heartbeat and releases the storage connection. */
   async close(): Promise<void> {
+    this.watch?.close();
     await this.recovery.stop();
     await this.storage.close();
   }

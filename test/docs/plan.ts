@@ -21,6 +21,8 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
   "npm test": "runs the suite this file belongs to",
   "npm run build": "npm test builds first; rebuilding would rewrite dist/ under the tests running beside this one",
   "npm run reliability": "runs test/reliability, which npm test runs as well (it takes every *.test.ts)",
+  "npm run bench -- pg-throughput-vs-optuna":
+    "needs a PostgreSQL server and Debian's Optuna (python3-optuna, python3-psycopg2 under /usr/bin/python3), and runs for minutes: three repetitions of four configurations, Optuna's at under 100 trials/s",
   "npm run bench -- install-size":
     "needs the npm registry and a minute or more (better-sqlite3 compiles), and its npm pack rebuilds dist/ under the tests running beside this one",
 };
