@@ -56,19 +56,38 @@ function width(leaf: Leaf, column: ForestColumn, j: number): number {
   return inBox / column.choices;
 }
 
-/** ∫ m(x_j)² dx_j for the piecewise-constant main effect m: a sweep over the leaves' interval ends. */
+/** ∫ m(x_j)² dx_j for the piecewise-constant main effect m: each leaf adds its weight between its interval's ends. */
 function numericEffectSquare(tree: RegressionTree, weights: readonly number[], j: number): number {
-  const events: [position: number, change: number][] = [];
-  tree.forEach((leaf, l) => events.push([leaf.lo[j]!, weights[l]!], [leaf.hi[j]!, -weights[l]!]));
-  events.sort((a, b) => a[0] - b[0]);
+  const ends = new Float64Array(2 * tree.length);
+  tree.forEach((leaf, l) => {
+    ends[2 * l] = leaf.lo[j]!;
+    ends[2 * l + 1] = leaf.hi[j]!;
+  });
+  ends.sort();
+  const changes = new Float64Array(ends.length);
+  tree.forEach((leaf, l) => {
+    changes[lowerBound(ends, leaf.lo[j]!)]! += weights[l]!;
+    changes[lowerBound(ends, leaf.hi[j]!)]! -= weights[l]!;
+  });
   let effect = 0;
   let integral = 0;
-  for (let e = 0; e < events.length; e++) {
-    effect += events[e]![1];
-    const next = events[e + 1];
-    if (next) integral += effect * effect * (next[0] - events[e]![0]);
+  for (let e = 0; e < ends.length - 1; e++) {
+    effect += changes[e]!;
+    integral += effect * effect * (ends[e + 1]! - ends[e]!);
   }
   return integral;
+}
+
+/** The first index whose value is not below `value`, in a sorted array. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Σ_c m(c)² / C: each choice weighs the same. */

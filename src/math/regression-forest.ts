@@ -53,14 +53,46 @@ interface Split {
  */
 export function fitForest(x: Float64Array, y: Float64Array, columns: readonly ForestColumn[], options: ForestOptions): RegressionTree[] {
   const n = y.length;
+  const width = columns.length;
+  // Rows by value, unset last, once: each tree's sample orders are read off these in linear time.
+  const sortedRows = columns.map((_, j) =>
+    Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+      const va = x[a * width + j]!;
+      const vb = x[b * width + j]!;
+      if (Number.isNaN(va)) return Number.isNaN(vb) ? a - b : 1;
+      if (Number.isNaN(vb)) return -1;
+      return va - vb || a - b;
+    }),
+  );
   const trees: RegressionTree[] = [];
   for (let t = 0; t < options.trees; t++) {
     const rng = Rng.stream(options.seed, t);
     const rows = new Int32Array(n);
     for (let i = 0; i < n; i++) rows[i] = rng.int(n);
-    trees.push(new TreeGrower(x, y, columns, rows, rng, options).grow());
+    trees.push(new TreeGrower(x, y, columns, rows, sortedRows, rng, options).grow());
   }
   return trees;
+}
+
+/** Per column, the bootstrap sample's positions in the order of `sortedRows` (a row drawn k times appears k times). */
+function sampleOrders(rows: Int32Array, sortedRows: readonly Int32Array[]): Int32Array[] {
+  const n = rows.length;
+  // Positions grouped by row: a counting sort of the sample.
+  const start = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) start[rows[s]! + 1]! += 1;
+  for (let r = 0; r < n; r++) start[r + 1]! += start[r]!;
+  const byRow = new Int32Array(n);
+  const fill = start.slice(0, n);
+  for (let s = 0; s < n; s++) byRow[fill[rows[s]!]!++] = s;
+  return sortedRows.map((sorted) => {
+    const order = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      const r = sorted[i]!;
+      for (let p = start[r]!; p < start[r + 1]!; p++) order[k++] = byRow[p]!;
+    }
+    return order;
+  });
 }
 
 class TreeGrower {
@@ -79,22 +111,20 @@ class TreeGrower {
     y: Float64Array,
     private readonly columns: readonly ForestColumn[],
     rows: Int32Array,
+    sortedRows: readonly Int32Array[],
     private readonly rng: Rng,
     private readonly options: ForestOptions,
   ) {
     const m = rows.length;
     this.width = columns.length;
-    this.targets = Float64Array.from(rows, (r) => y[r]!);
-    this.values = columns.map((_, j) => Float64Array.from(rows, (r) => x[r * this.width + j]!));
-    this.orders = this.values.map((v) =>
-      Int32Array.from({ length: m }, (_, i) => i).sort((a, b) => {
-        const va = v[a]!;
-        const vb = v[b]!;
-        if (Number.isNaN(va)) return Number.isNaN(vb) ? a - b : 1;
-        if (Number.isNaN(vb)) return -1;
-        return va - vb || a - b;
-      }),
-    );
+    this.targets = new Float64Array(m);
+    for (let s = 0; s < m; s++) this.targets[s] = y[rows[s]!]!;
+    this.values = columns.map((_, j) => {
+      const values = new Float64Array(m);
+      for (let s = 0; s < m; s++) values[s] = x[rows[s]! * this.width + j]!;
+      return values;
+    });
+    this.orders = sampleOrders(rows, sortedRows);
     this.goesLeft = new Uint8Array(m);
     this.buffer = new Int32Array(m);
   }
@@ -109,6 +139,7 @@ class TreeGrower {
     return this.leaves;
   }
 
+  /** Grows the node of samples [start, end) in every order; `box` is the node's, narrowed for each child and restored after. */
   private node(start: number, end: number, depth: number, box: Box): void {
     const order = this.orders[0]!;
     let sum = 0;
@@ -124,20 +155,36 @@ class TreeGrower {
     const split =
       depth < this.options.maxDepth && count >= 2 * this.options.minSamplesLeaf && max > min ? this.bestSplit(start, end, sum) : null;
     if (!split) {
-      this.leaves.push({ value: sum / count, lo: box.lo, hi: box.hi, choices: box.choices });
+      this.leaves.push({ value: sum / count, lo: box.lo.slice(), hi: box.hi.slice(), choices: box.choices.map((c) => c && c.slice()) });
       return;
     }
     const middle = this.partition(start, end, split);
-    const [left, right] = splitBox(box, split);
-    this.node(start, middle, depth + 1, left);
-    this.node(middle, end, depth + 1, right);
+    const j = split.column;
+    const parentChoices = box.choices[j];
+    if (split.left && parentChoices) {
+      box.choices[j] = parentChoices.map((inBox, c) => inBox & split.left![c]!);
+      this.node(start, middle, depth + 1, box);
+      box.choices[j] = parentChoices.map((inBox, c) => inBox & (1 - split.left![c]!));
+      this.node(middle, end, depth + 1, box);
+      box.choices[j] = parentChoices;
+    } else {
+      const [lo, hi] = [box.lo[j]!, box.hi[j]!];
+      box.hi[j] = split.threshold;
+      this.node(start, middle, depth + 1, box);
+      box.hi[j] = hi;
+      box.lo[j] = split.threshold;
+      this.node(middle, end, depth + 1, box);
+      box.lo[j] = lo;
+    }
   }
 
-  /** The split that most reduces the squared error, or null when none does. Columns are tried in random order so that ties fall to any. */
+  /** The split that most reduces the squared error, or null when none does. Columns are tried from a random one on, so that ties fall to any. */
   private bestSplit(start: number, end: number, sum: number): Split | null {
     let best: Split | null = null;
     const parentScore = (sum * sum) / (end - start);
-    for (const column of this.rng.permutation(this.width)) {
+    const first = this.rng.int(this.width);
+    for (let k = 0; k < this.width; k++) {
+      const column = (first + k) % this.width;
       const order = this.orders[column]!;
       // Unset values sort last: one unset sample makes the column ineligible here.
       if (Number.isNaN(this.values[column]![order[end - 1]!]!)) continue;
@@ -232,19 +279,4 @@ class TreeGrower {
     }
     return start + leftCount;
   }
-}
-
-function splitBox(box: Box, split: Split): [Box, Box] {
-  const left: Box = { lo: box.lo.slice(), hi: box.hi.slice(), choices: [...box.choices] };
-  const right: Box = { lo: box.lo.slice(), hi: box.hi.slice(), choices: [...box.choices] };
-  const j = split.column;
-  if (split.left) {
-    const parent = box.choices[j]!;
-    left.choices[j] = parent.map((inBox, c) => inBox & split.left![c]!);
-    right.choices[j] = parent.map((inBox, c) => inBox & (1 - split.left![c]!));
-  } else {
-    left.hi[j] = split.threshold;
-    right.lo[j] = split.threshold;
-  }
-  return [left, right];
 }
