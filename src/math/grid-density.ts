@@ -4,7 +4,7 @@
  * cell has probability 0 and ratios of two densities stay finite.
  */
 
-/** Probability of each of `cells` equal cells of [0, 1] under a Gaussian KDE of `samples` (in [0, 1]) plus one uniform pseudo-sample. */
+/** Probability of each of `cells` equal cells of [0, 1] under a Gaussian KDE of `samples` (in [0, 1], reflected at the ends) plus one uniform pseudo-sample. */
 export function kernelDensityOnGrid(samples: ArrayLike<number>, cells: number): Float64Array {
   const n = samples.length;
   const density = new Float64Array(cells);
@@ -20,12 +20,13 @@ export function kernelDensityOnGrid(samples: ArrayLike<number>, cells: number): 
     for (let i = 0; i < n; i++) {
       const kernel = new Float64Array(cells);
       let mass = 0;
+      // Reflected at 0 and 1 (the mass a kernel would put outside comes back in), so an even sample has an even
+      // density up to the edges; each sample then weighs 1.
       for (let g = 0; g < cells; g++) {
-        const z = ((g + 0.5) / cells - samples[i]!) / bandwidth;
-        kernel[g] = Math.exp(-0.5 * z * z);
+        const at = (g + 0.5) / cells;
+        for (const centre of [samples[i]!, -samples[i]!, 2 - samples[i]!]) kernel[g]! += Math.exp(-0.5 * ((at - centre) / bandwidth) ** 2);
         mass += kernel[g]!;
       }
-      // Each sample's kernel is cut to [0, 1] and weighs 1, so samples near an edge count as much as the others.
       for (let g = 0; g < cells; g++) density[g]! += kernel[g]! / mass;
     }
   }
