@@ -1,13 +1,14 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size (the
- * last three are not in the default set: two train hundreds of networks, install-size needs the npm registry and
- * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
+ * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size,
+ * importance (the last four are not in the default set: two train hundreds of networks, install-size needs the npm
+ * registry and minutes, importance runs Optuna's fANOVA for minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { commandOverhead } from "./command-overhead.js";
 import { demoPruning } from "./demo-pruning.js";
+import { importanceBench } from "./importance.js";
 import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
@@ -29,9 +30,10 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "demo-pruning": demoPruning,
   "install-size": installSize,
   "command-overhead": commandOverhead,
+  importance: importanceBench,
 };
 /** Run by name only. */
-const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size"]);
+const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "importance"]);
 const args = process.argv.slice(2);
 const size: Size = args.includes("--quick") ? "quick" : "full";
 const names = args.filter((a) => a !== "--quick");
