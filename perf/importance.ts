@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { INSTALL_OPTUNA, pythonExecutable } from "../src/quality/index.js";
-import { RandomSampler, createStudy, importance, type Distribution, type ImportanceMethod, type Study, type Trial } from "../src/index.js";
+import { RandomSampler, createStudy, importance, type Distribution, type ImportanceMethod, type ParamValue, type Study, type Trial } from "../src/index.js";
 import { spearman } from "../src/math/statistics.js";
 import { tempDir } from "../src/testing/temp.js";
 import { median, printRows, type BenchRow, type Size } from "./common.js";
@@ -38,6 +38,18 @@ const FUNCTIONS: Record<string, (trial: Trial) => number> = {
     const x = Array.from({ length: 10 }, (_, i) => t.suggestFloat(`x${i}`, 0, 1));
     return Math.sin(2 * Math.PI * x[0]!) + 4 * (x[1]! - 0.5) ** 2 + 2 * x[2]! * x[3]!;
   },
+};
+
+/**
+ * Main-effect shares in closed form, where the function has them. sparse-nonlinear: Var sin(2πx) = 1/2,
+ * Var 4(x − ½)² = 4/45, and 2·x2·x3 has main effects x2 and x3 (variance 1/12 each).
+ */
+const SPARSE_MAIN = [1 / 2, 4 / 45, 1 / 12, 1 / 12];
+const KNOWN_SHARES: Record<string, Record<string, number>> = {
+  linear: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, (i + 1) ** 2 / 385])),
+  "sparse-nonlinear": Object.fromEntries(
+    Array.from({ length: 10 }, (_, i) => [`x${i}`, (SPARSE_MAIN[i] ?? 0) / SPARSE_MAIN.reduce((a, b) => a + b)]),
+  ),
 };
 
 const OPTUNA_SCRIPT = String.raw`
@@ -72,6 +84,26 @@ function optunaDistribution(d: Distribution) {
   return { name, attributes: { low: d.low, high: d.high, log: d.log, step: d.step } };
 }
 
+/** The suffix of a function's trials given to Optuna with log ranges as their logarithms. */
+const LOG_AXES = ", log axes";
+
+function logAxes(params: Readonly<Record<string, ParamValue>>, distributions: Readonly<Record<string, Distribution>>, value: number | null) {
+  const logged = (k: string) => {
+    const d = distributions[k]!;
+    return d.type !== "categorical" && d.log ? d : null;
+  };
+  return {
+    params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, logged(k) ? Math.log(v as number) : v])),
+    value,
+    distributions: Object.fromEntries(
+      Object.entries(distributions).map(([k, d]) => {
+        const log = logged(k);
+        return [k, log ? optunaDistribution({ type: "float", low: Math.log(log.low), high: Math.log(log.high), log: false, step: null }) : optunaDistribution(d)];
+      }),
+    ),
+  };
+}
+
 function runOptuna(file: string): OptunaResult | { skipped: string } {
   const python = pythonExecutable();
   const run = spawnSync(python, ["-c", OPTUNA_SCRIPT, file], { encoding: "utf8", maxBuffer: 1 << 24 });
@@ -94,12 +126,13 @@ function timed(study: Study, method: ImportanceMethod, repeats: number) {
   return { importances: Object.fromEntries(report.params.map((p) => [p.name, p.importance])), coldMs, medianMs: median(times) };
 }
 
-/** Spearman's ρ over the parameters, and how many of the top 3 the two share. */
+/** Spearman's ρ over the parameters, how many of the top 3 the two share, and the largest difference in a share. */
 function agreement(a: Record<string, number>, b: Record<string, number>): string {
   const names = Object.keys(a).sort();
   const top = (x: Record<string, number>) => new Set(names.slice().sort((p, q) => x[q]! - x[p]!).slice(0, 3));
   const shared = [...top(a)].filter((n) => top(b).has(n)).length;
-  return `ρ ${spearman(names.map((n) => a[n]!), names.map((n) => b[n]!)).toFixed(2)}, top 3 ${shared}/3`;
+  const largest = Math.max(...names.map((n) => Math.abs(a[n]! - b[n]!)));
+  return `ρ ${spearman(names.map((n) => a[n]!), names.map((n) => b[n]!)).toFixed(2)}, top 3 ${shared}/3, max Δ ${largest.toFixed(2)}`;
 }
 
 export async function importanceBench(size: Size): Promise<BenchRow[]> {
@@ -117,6 +150,10 @@ export async function importanceBench(size: Size): Promise<BenchRow[]> {
         value: t.value,
         distributions: Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, optunaDistribution(d)])),
       }));
+      // Optuna 3.1's fANOVA reads log ranges on a linear axis; given the logarithms as plain numbers it reads them as we do.
+      if (study.trials().some((t) => Object.values(t.distributions).some((d) => d.type !== "categorical" && d.log))) {
+        exported[`${name}${LOG_AXES}`] = study.trials().map((t) => logAxes(t.params, t.distributions, t.value));
+      }
     }
     writeFileSync(dir.file("trials.json"), JSON.stringify(exported));
     const optuna = runOptuna(dir.file("trials.json"));
@@ -137,20 +174,26 @@ export async function importanceBench(size: Size): Promise<BenchRow[]> {
         "Optuna MDI ms": ms(theirs?.mdi.ms),
         "target ms": TARGET_MS,
       });
-      if (theirs) {
+      const rows = theirs ? [{ label: name, theirs }] : [];
+      const onLogAxes = "skipped" in optuna ? undefined : optuna.functions[`${name}${LOG_AXES}`];
+      if (onLogAxes) rows.push({ label: `${name}, Optuna given the log ranges as their logarithms`, theirs: onLogAxes });
+      for (const row of rows) {
+        const known = KNOWN_SHARES[name];
         agreementRows.push({
-          function: name,
-          "our fANOVA vs Optuna fANOVA": agreement(fanova.importances, theirs.fanova.importances),
-          "our PED-ANOVA vs Optuna fANOVA": agreement(ped.importances, theirs.fanova.importances),
-          "Optuna MDI vs Optuna fANOVA": agreement(theirs.mdi.importances, theirs.fanova.importances),
+          function: row.label,
+          "our fANOVA vs closed form": known ? agreement(fanova.importances, known) : "-",
+          "Optuna fANOVA vs closed form": known ? agreement(row.theirs.fanova.importances, known) : "-",
+          "our fANOVA vs Optuna fANOVA": agreement(fanova.importances, row.theirs.fanova.importances),
+          "our PED-ANOVA vs Optuna fANOVA": agreement(ped.importances, row.theirs.fanova.importances),
+          "Optuna MDI vs Optuna fANOVA": agreement(row.theirs.mdi.importances, row.theirs.fanova.importances),
           "our fANOVA top 3": topThree(fanova.importances),
-          "Optuna fANOVA top 3": topThree(theirs.fanova.importances),
+          "Optuna fANOVA top 3": topThree(row.theirs.fanova.importances),
         });
       }
     }
     const version = "skipped" in optuna ? "" : `, Optuna ${optuna.version}`;
     printRows(`importance() over ${trials} random trials × 10 parameters${version}`, timeRows);
-    if (agreementRows.length > 0) printRows("Ranking agreement on the same trials (Spearman's ρ over 10 parameters; top-3 overlap)", agreementRows);
+    if (agreementRows.length > 0) printRows("Agreement on the same trials (Spearman's ρ over the 10 parameters; top-3 overlap; largest difference in a share)", agreementRows);
     return [...timeRows, ...agreementRows];
   } finally {
     dir.remove();
