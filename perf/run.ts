@@ -1,14 +1,16 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
  * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, pg-refresh (PostgreSQL: skipped
- * unless SCALETUNE_BENCH_POSTGRES names a server), mup-transfer, demo-pruning, install-size, pg-throughput-vs-optuna
- * (the last four are not in the default set: two train hundreds of networks, install-size needs the npm registry and
- * minutes, pg-throughput-vs-optuna Debian's Optuna and minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
+ * unless SCALETUNE_BENCH_POSTGRES names a server), mup-transfer, demo-pruning, install-size, pg-throughput-vs-optuna,
+ * importance (the last five are not in the default set: two train hundreds of networks, install-size needs the npm
+ * registry and minutes, pg-throughput-vs-optuna Debian's Optuna and minutes, importance runs Optuna's fANOVA for
+ * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { commandOverhead } from "./command-overhead.js";
 import { demoPruning } from "./demo-pruning.js";
+import { importanceBench } from "./importance.js";
 import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
 import { mupTransfer } from "./mup-transfer.js";
@@ -34,9 +36,10 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "command-overhead": commandOverhead,
   "pg-refresh": pgRefresh,
   "pg-throughput-vs-optuna": pgThroughputVsOptuna,
+  importance: importanceBench,
 };
 /** Run by name only. */
-const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "pg-throughput-vs-optuna"]);
+const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "pg-throughput-vs-optuna", "importance"]);
 const args = process.argv.slice(2);
 const size: Size = args.includes("--quick") ? "quick" : "full";
 const names = args.filter((a) => a !== "--quick");

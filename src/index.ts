@@ -60,6 +60,8 @@ export { BohbSampler } from "./samplers/bohb.js";
 export type { BohbSamplerOptions } from "./samplers/bohb.js";
 export { bohb } from "./study/bohb.js";
 export type { BohbOptions } from "./study/bohb.js";
+export { importance, IMPORTANCE_METHODS } from "./importance/index.js";
+export type { ImportanceMethod, ImportanceOptions, ImportanceReport, ImportanceTarget, ParamImportance, TrialSource } from "./importance/index.js";
 
 export type {
   CategoricalChoice,

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   trials: inspect,
   best: inspect,
   delete: inspect,
+  importance: async () => (await import("./commands/importance.js")).registerImportance,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   scaling: async () => (await import("./commands/scaling/index.js")).registerScaling,
   "python-helper": async () => (await import("./commands/python-helper.js")).registerPythonHelper,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mean, median, quantile, quartiles, sortedQuantile, standardError } from "./statistics.js";
+import { mean, median, quantile, quartiles, sortedQuantile, spearman, standardError } from "./statistics.js";
 
 // Known answers from numpy 1.24: numpy.percentile (linear, its default) and numpy.std(ddof=1) / sqrt(n).
 describe("statistics", () => {
@@ -17,6 +17,13 @@ describe("statistics", () => {
     assert.equal(median([4, 1, 3, 2]), 2.5);
     assert.throws(() => quantile([], 0.5), /empty/);
     assert.throws(() => median([]), /empty/);
+  });
+
+  it("gives Spearman's rank correlation, ties sharing a rank (scipy.stats.spearmanr's answers)", () => {
+    assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 1000]), 1);
+    assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+    // scipy.stats.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) = 0.8207826816681233.
+    assert.ok(Math.abs(spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) - 0.8207826816681233) < 1e-12);
   });
 
   it("gives the quartiles of one sorted copy", () => {

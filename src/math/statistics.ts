@@ -49,3 +49,32 @@ function sortedCopy(values: readonly number[], what: string): number[] {
   if (values.length === 0) throw new RangeError(`${what} of an empty list`);
   return [...values].sort((a, b) => a - b);
 }
+
+/** Ranks 1..n, ties sharing their mean rank. */
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const out = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && values[order[end + 1]!] === values[order[start]!]) end++;
+    for (let k = start; k <= end; k++) out[order[k]!] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation of two paired lists (Pearson's correlation of their ranks, ties averaged); NaN when either is constant. */
+export function spearman(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length < 2) throw new RangeError("spearman needs two lists of the same length, at least 2");
+  const [ra, rb] = [ranks(a), ranks(b)];
+  const [ma, mb] = [mean(ra), mean(rb)];
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < ra.length; i++) {
+    ab += (ra[i]! - ma) * (rb[i]! - mb);
+    aa += (ra[i]! - ma) ** 2;
+    bb += (rb[i]! - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}

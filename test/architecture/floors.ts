@@ -3,7 +3,7 @@
  * and faces it may import.
  *
  * Floors, bottom up: ground (errors, math, space) → core (the contracts) → families (samplers, pruners, storage,
- * scaling, and the executors and server to come), which import only ground and core, never each other → study
+ * scaling, importance, and the executors and server to come), which import only ground and core, never each other → study
  * (where families are composed) → faces (the package's entry points and the testing kit) → applications (cli,
  * demo, the quality benchmarks, the perf benchmarks). The CLI imports faces only, so it uses the library as users do.
  */
@@ -28,6 +28,7 @@ const ROOMS: readonly (readonly [prefix: string, room: Room])[] = [
   ["src/scaling/", { name: "scaling", kind: "family" }],
   ["src/execution/", { name: "execution", kind: "family" }],
   ["src/server/", { name: "server", kind: "family" }],
+  ["src/importance/", { name: "importance", kind: "family" }],
   ["src/study/", { name: "study", kind: "study" }],
   ["src/index.ts", { name: "faces", kind: "faces" }],
   ["src/testing/", { name: "testing", kind: "faces" }],
