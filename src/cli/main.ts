@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   trials: inspect,
   best: inspect,
   delete: inspect,
+  copy: async () => (await import("./commands/copy.js")).registerCopy,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   scaling: async () => (await import("./commands/scaling/index.js")).registerScaling,
   "python-helper": async () => (await import("./commands/python-helper.js")).registerPythonHelper,
