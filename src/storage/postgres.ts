@@ -630,7 +630,9 @@ export class PostgresStorage implements Storage {
     if (study === undefined) throw this.notFound(studyId);
     const [id, name, directions, created_at, nextNumber, seq] = study;
     return {
-      ...studyFromRow({ id, name, directions, created_at }),
+      name,
+      directions: studyFromRow({ id, name, directions, created_at }).directions,
+      createdAt: created_at,
       nextNumber,
       seq,
       // A trial row with its sequence number after the columns the decoder reads.

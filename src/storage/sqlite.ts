@@ -582,7 +582,8 @@ export class SqliteStorage implements Storage {
         .all(studyId)
         .map((r) => ({ kind: r.kind, key: r.key, value: JSON.parse(r.value) as JsonValue, seq: r.seq }));
       const claims = db.prepare("SELECT key FROM claims WHERE study_id = ? ORDER BY rowid").pluck().all(studyId) as string[];
-      return { ...studyFromRow(study), nextNumber: study.next_number, seq: study.seq, trials, intermediate, attrs, claims };
+      const { name, directions, createdAt } = studyFromRow(study);
+      return { name, directions, createdAt, nextNumber: study.next_number, seq: study.seq, trials, intermediate, attrs, claims };
     }) as StudyExport;
   }
 

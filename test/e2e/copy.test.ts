@@ -1,0 +1,104 @@
+/**
+ * `scaletune copy` between SQLite files, through the built CLI (`npm run build` first; npm test does): studies copied
+ * whole and read back exactly as the originals, the source's bytes untouched, names that exist refused before
+ * anything is copied, and a copy that later workers go on from (numbering, the running trial recovered).
+ * test/postgres/copy.test.ts does the same through PostgreSQL.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { tempDir, type TempDir } from "../../src/testing/temp.js";
+import { makeStudies, storedStudy } from "./copy-fixture.js";
+
+const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));
+
+export function cli(args: readonly string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What the looking commands print about a study: its listing, best trial(s), and its line of `studies`. */
+export function listings(storage: string, study: string, cwd: string): unknown {
+  const run = (args: string[]) => {
+    const r = cli([...args, "--storage", storage, "--json"], cwd);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as unknown;
+  };
+  const summaries = run(["studies"]) as { id: number; name: string }[];
+  const { id: _, ...summary } = summaries.find((s) => s.name === study)!;
+  return { trials: run(["trials", "--study", study]), best: run(["best", "--study", study]), summary };
+}
+
+const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+describe("scaletune copy (SQLite to SQLite)", () => {
+  let dir: TempDir;
+  before(async () => {
+    dir = tempDir("scaletune-copy-");
+    await makeStudies(`sqlite:${dir.file("a.db")}`);
+  });
+  after(() => dir.remove());
+
+  it("copies every study whole: stored state, listings, best and summaries as the original's; the source's bytes unchanged", async () => {
+    const before = sha(dir.file("a.db"));
+    const r = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:b.db"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n").map((l) => l.replace(/ in [\d.]+ s$/, "")), [
+      'copied study "rich": 10 trials (1 waiting, 1 running, 6 complete, 1 pruned, 1 failed), 97 intermediate values, from sqlite:a.db to sqlite:b.db',
+      'copied study "pareto": 5 trials (5 complete), 0 intermediate values, from sqlite:a.db to sqlite:b.db',
+    ]);
+    assert.match(r.stderr, /^note: in "rich", trial 8 was running in sqlite:a\.db and is copied as running: .*retries/);
+    for (const study of ["rich", "pareto"]) {
+      assert.deepEqual(await storedStudy(`sqlite:${dir.file("b.db")}`, study), await storedStudy(`sqlite:${dir.file("a.db")}`, study), study);
+      assert.deepEqual(listings("sqlite:b.db", study, dir.path), listings("sqlite:a.db", study, dir.path), study);
+    }
+    assert.equal(sha(dir.file("a.db")), before);
+  });
+
+  it("refuses a study the destination holds, in one line naming the fixes, and copies nothing", () => {
+    const r = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:c.db", "--study", "pareto"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    const again = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:c.db", "--study", "rich", "--study", "pareto"], dir.path);
+    assert.equal(again.status, 1);
+    assert.equal(
+      again.stderr,
+      'scaletune: error: study "pareto" already exists in sqlite:c.db: delete it there first (scaletune delete --study pareto --storage sqlite:c.db) or give the copy another name (--as NEW)\n',
+    );
+    const studies = cli(["studies", "--storage", "sqlite:c.db", "--json"], dir.path);
+    assert.deepEqual((JSON.parse(studies.stdout) as { name: string }[]).map((s) => s.name), ["pareto"], "rich was not copied either");
+  });
+
+  it("names the source's studies when one asked for is not there", () => {
+    const r = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:d.db", "--study", "nope"], dir.path);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'scaletune: error: study "nope" does not exist in sqlite:a.db (its studies: rich, pareto)\n');
+  });
+
+  it("copies one study under another name (--as), prints JSON, and later workers go on from the copy", async () => {
+    const r = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:e.db", "--study", "rich", "--as", "rich-2", "--json"], dir.path);
+    assert.equal(r.status, 0, r.stderr);
+    const printed = JSON.parse(r.stdout) as { studies: { study: string; as: string; trials: number; running: number[] }[] };
+    assert.deepEqual(printed.studies.map(({ study, as, trials, running }) => ({ study, as, trials, running })), [
+      { study: "rich", as: "rich-2", trials: 10, running: [8] },
+    ]);
+    writeFileSync(dir.file("objective.mjs"), 'export default (trial) => trial.suggestFloat("x", -5, 5) ** 2;\n');
+    const run = cli(["run", "objective.mjs", "--study", "rich-2", "--storage", "sqlite:e.db", "--trials", "13"], dir.path);
+    assert.equal(run.status, 0, run.stderr);
+    const trials = JSON.parse(cli(["trials", "--study", "rich-2", "--storage", "sqlite:e.db", "--json"], dir.path).stdout) as {
+      number: number;
+      state: string;
+      params: { x: number };
+      failReason: string | null;
+    }[];
+    const [copiedRunning] = trials.filter((t) => t.number === 8);
+    assert.equal(copiedRunning!.state, "failed", "the trial running in the source is not left running in the copy");
+    assert.match(copiedRunning!.failReason ?? "", /no heartbeat/);
+    // Numbers go on after the copied ones; the dead trial's parameters are run again.
+    assert.deepEqual(trials.map((t) => t.number), [...Array(trials.length).keys()]);
+    assert.ok(trials.length >= 13);
+    assert.ok(trials.slice(10).some((t) => t.params.x === copiedRunning!.params.x && t.state === "complete"));
+  });
+});
