@@ -1,8 +1,12 @@
 /**
  * What `scaletune copy` tests copy and compare (test/e2e/copy.test.ts on SQLite, test/postgres/copy.test.ts through
  * PostgreSQL): studies holding every kind of stored thing, and a study's whole stored state without the ids a
- * storage gives (the study's and the trials' own), which a copy must reproduce exactly.
+ * storage gives (the study's and the trials' own), which a copy must reproduce exactly; and what the built CLI's
+ * looking commands print about a study (`npm run build` first).
  */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createStudy, openStorage, RandomSampler, type StudyExport } from "../../src/index.js";
 
 /**
@@ -61,4 +65,23 @@ export async function storedStudy(url: string, name: string): Promise<StoredStud
   } finally {
     await storage.close();
   }
+}
+
+const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));
+
+export function cli(args: readonly string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What the looking commands print about a study: its listing, best trial(s), and its line of `studies`. */
+export function listings(storage: string, study: string, cwd: string): unknown {
+  const run = (args: string[]) => {
+    const r = cli([...args, "--storage", storage, "--json"], cwd);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as unknown;
+  };
+  const summaries = run(["studies"]) as { id: number; name: string }[];
+  const { id: _, ...summary } = summaries.find((s) => s.name === study)!;
+  return { trials: run(["trials", "--study", study]), best: run(["best", "--study", study]), summary };
 }

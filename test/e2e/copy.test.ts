@@ -6,31 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { tempDir, type TempDir } from "../../src/testing/temp.js";
-import { makeStudies, storedStudy } from "./copy-fixture.js";
-
-const BIN = fileURLToPath(new URL("../../bin/scaletune.js", import.meta.url));
-
-export function cli(args: readonly string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** What the looking commands print about a study: its listing, best trial(s), and its line of `studies`. */
-export function listings(storage: string, study: string, cwd: string): unknown {
-  const run = (args: string[]) => {
-    const r = cli([...args, "--storage", storage, "--json"], cwd);
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as unknown;
-  };
-  const summaries = run(["studies"]) as { id: number; name: string }[];
-  const { id: _, ...summary } = summaries.find((s) => s.name === study)!;
-  return { trials: run(["trials", "--study", study]), best: run(["best", "--study", study]), summary };
-}
+import { cli, listings, makeStudies, storedStudy } from "./copy-fixture.js";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
