@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size (the
+ * Names: ask, throughput, load, copy, cli-growth, startup, samplers, pruners, command-overhead, mup-transfer, demo-pruning, install-size (the
  * last three are not in the default set: two train hundreds of networks, install-size needs the npm registry and
  * minutes). `--quick` runs each at a small size, in seconds: a check, not a measurement.
  */
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { commandOverhead } from "./command-overhead.js";
+import { copyBenchmark } from "./copy.js";
 import { demoPruning } from "./demo-pruning.js";
 import { installSize } from "./install-size.js";
 import { loadStudyTime } from "./load-study.js";
@@ -21,6 +22,7 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   ask: askLatency,
   throughput,
   load: loadStudyTime,
+  copy: copyBenchmark,
   "cli-growth": cliGrowth,
   startup,
   samplers: samplerOverhead,
