@@ -45,7 +45,7 @@ type Copyable = Storage & Required<Pick<Storage, "exportStudy" | "importStudy">>
 function copyable(storage: Storage, role: "source" | "destination"): Copyable {
   const method = role === "source" ? "exportStudy" : "importStudy";
   if (storage[method] === undefined) {
-    throw new ConfigError(`${redactUrl(storage.url)} cannot be the ${role} of a copy: its storage has no ${method} (sqlite: and postgres:// storages have)`);
+    throw new ConfigError(`${redactUrl(storage.url)} cannot be the ${role} of a copy: its storage has no ${method} (the built-in storages have)`);
   }
   return storage as Copyable;
 }

@@ -56,6 +56,21 @@ describe("scaletune copy (SQLite to SQLite)", () => {
     assert.equal(r.stderr, 'scaletune: error: study "nope" does not exist in sqlite:a.db (its studies: rich, pareto)\n');
   });
 
+  it("refuses, in one line, what cannot be copied: into memory, several studies under one --as, from a file that is not there", () => {
+    const refusals = [
+      [["--to", "memory:"], "--to memory: would copy into a store gone when the command ends; give sqlite:<path> or postgres://…"],
+      [["--to", "sqlite:f.db", "--as", "x"], "--as names one copy, but 2 studies are being copied; copy them one at a time (--study NAME --as NEW)"],
+    ] as const;
+    for (const [args, message] of refusals) {
+      const r = cli(["copy", "--from", "sqlite:a.db", ...args], dir.path);
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, `scaletune: error: ${message}\n`);
+    }
+    const missing = cli(["copy", "--from", "sqlite:nothing.db", "--to", "sqlite:f.db"], dir.path);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^scaletune: error: no scaletune storage at nothing\.db; .*\n$/);
+  });
+
   it("copies one study under another name (--as), prints JSON, and later workers go on from the copy", async () => {
     const r = cli(["copy", "--from", "sqlite:a.db", "--to", "sqlite:e.db", "--study", "rich", "--as", "rich-2", "--json"], dir.path);
     assert.equal(r.status, 0, r.stderr);
