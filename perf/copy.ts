@@ -11,13 +11,13 @@ import { openStorage, type ExportedIntermediateValue, type ExportedTrial, type S
 import { floatDistribution, intDistribution, categoricalDistribution } from "../src/space/distributions.js";
 import { tempDir } from "../src/testing/temp.js";
 import { printRows, type BenchRow, type Size } from "./common.js";
+import { onPostgres, POSTGRES, schemaUrl } from "./postgres.js";
 
 const SIZES = { full: { trials: 50_000 }, quick: { trials: 500 } } satisfies Record<Size, unknown>;
 /** Curve points per trial, as load-study's objective reports. */
 const STEPS = 5;
 
 const BIN = fileURLToPath(new URL("../bin/scaletune.js", import.meta.url));
-const POSTGRES = process.env.SCALETUNE_BENCH_POSTGRES ?? process.env.SCALETUNE_TEST_POSTGRES ?? "";
 
 /** A study as workers leave it: three parameters, a user attribute, the worker stamp, five curve points per trial. */
 function syntheticStudy(trials: number): StudyExport {
@@ -54,14 +54,6 @@ function syntheticStudy(trials: number): StudyExport {
     });
   }
   return { name: "big", directions: ["minimize"], createdAt: start, nextNumber: trials, seq: 2 * trials, trials: rows, intermediate, attrs: [], claims: [] };
-}
-
-async function onPostgres(sql: string): Promise<void> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: POSTGRES });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
 }
 
 /** `scaletune copy`, timed from outside: the seconds of the whole process. */
@@ -101,9 +93,7 @@ export async function copyBenchmark(size: Size): Promise<BenchRow[]> {
     let middle = `sqlite:${dir.file("b.db")}`;
     if (POSTGRES !== "") {
       await onPostgres(`CREATE SCHEMA ${schema}`);
-      const url = new URL(POSTGRES);
-      url.searchParams.set("options", `-c search_path=${schema}`);
-      middle = url.toString();
+      middle = schemaUrl(schema);
     }
     const kind = POSTGRES === "" ? "SQLite" : "PostgreSQL";
     rows.push(row("SQLite", kind, copy(source, middle, dir.path)));

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createStudy, loadStudy } from "../src/index.js";
 import { tempDir } from "../src/testing/temp.js";
 import { printRows, type BenchRow, type Size } from "./common.js";
+import { onPostgres, POSTGRES, schemaUrl } from "./postgres.js";
 
 const WORKER = fileURLToPath(new URL("./throughput-worker.ts", import.meta.url));
 
@@ -24,24 +25,11 @@ function runWorker(args: readonly string[]): Promise<number> {
 
 type Kind = "memory" | "sqlite" | "postgres";
 
-const POSTGRES = process.env.SCALETUNE_BENCH_POSTGRES ?? process.env.SCALETUNE_TEST_POSTGRES ?? "";
-
-/** Runs a statement on the PostgreSQL server (creating and dropping the measurements' schemas). */
-async function onPostgres(sql: string): Promise<void> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: POSTGRES });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
 /** The storage URL of a measurement: `where` is a SQLite file or a PostgreSQL schema. */
 function storageUrl(kind: Kind, where: string): string {
   if (kind === "memory") return "memory:";
   if (kind === "sqlite") return `sqlite:${where}`;
-  const url = new URL(POSTGRES);
-  url.searchParams.set("options", `-c search_path=${where}`);
-  return url.toString();
+  return schemaUrl(where);
 }
 
 async function measure(kind: Kind, processes: number, trialsPerProcess: number, where: string, startDelayMs: number): Promise<BenchRow> {
