@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createStudy, openStorage, RandomSampler, type StudyExport } from "../../src/index.js";
+import { floatDistribution } from "../../src/space/distributions.js";
 
 /**
  * Study "rich": user and system attributes, a claim, complete trials with curves of several metrics (NaN among
@@ -34,12 +35,13 @@ export async function makeStudies(storage: string): Promise<void> {
     else await study.tell(trial, x * x + (act === null ? 1 : 0));
   }
   const running = await study.ask();
-  running.suggestFloat("x", -5, 5);
   await study.enqueueTrial({ x: 1, width: 16, act: "relu" }, { userAttrs: { queued: true } });
   await study.close();
-  // Its worker reported one step, then died ten minutes ago: the last heartbeat is that old.
+  // Its worker wrote its parameter and one step (directly: a trial's own writes wait for its end), then died ten
+  // minutes ago: the last heartbeat is that old.
   const raw = openStorage(storage);
-  await raw.updateTrial(running.id, { intermediate: [{ metric: "", step: 1, value: 0.5 }] });
+  const x = floatDistribution("x", -5, 5);
+  await raw.updateTrial(running.id, { params: { x: 0.5 }, distributions: { x }, intermediate: [{ metric: "", step: 1, value: 0.5 }] });
   await raw.heartbeat([running.id], Date.now() - 600_000);
   await raw.close();
 

@@ -29,7 +29,7 @@ describe("scaletune copy (SQLite to SQLite)", () => {
       'copied study "rich": 10 trials (1 waiting, 1 running, 6 complete, 1 pruned, 1 failed), 97 intermediate values, from sqlite:a.db to sqlite:b.db',
       'copied study "pareto": 5 trials (5 complete), 0 intermediate values, from sqlite:a.db to sqlite:b.db',
     ]);
-    assert.match(r.stderr, /^note: in "rich", trial 8 was running in sqlite:a\.db and is copied as running: .*retries/);
+    assert.match(r.stderr, /^note: in "rich", trial 8 was running in sqlite:a\.db and is copied as running: .*runs its parameters again; copy again once it finishes/);
     for (const study of ["rich", "pareto"]) {
       assert.deepEqual(await storedStudy(`sqlite:${dir.file("b.db")}`, study), await storedStudy(`sqlite:${dir.file("a.db")}`, study), study);
       assert.deepEqual(listings("sqlite:b.db", study, dir.path), listings("sqlite:a.db", study, dir.path), study);
@@ -93,6 +93,7 @@ describe("scaletune copy (SQLite to SQLite)", () => {
     // Numbers go on after the copied ones; the dead trial's parameters are run again.
     assert.deepEqual(trials.map((t) => t.number), [...Array(trials.length).keys()]);
     assert.ok(trials.length >= 13);
-    assert.ok(trials.slice(10).some((t) => t.params.x === copiedRunning!.params.x && t.state === "complete"));
+    assert.equal(copiedRunning!.params.x, 0.5);
+    assert.ok(trials.slice(10).some((t) => t.params.x === 0.5 && t.state === "complete"), JSON.stringify(trials.map((t) => [t.number, t.params.x, t.state])));
   });
 });

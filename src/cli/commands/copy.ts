@@ -21,7 +21,7 @@ function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value];
 }
 
-function describe(c: CopiedStudy, from: string, to: string): string {
+function copiedLine(c: CopiedStudy, from: string, to: string): string {
   const states = Object.entries(c.counts)
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${state}`)
@@ -34,11 +34,14 @@ function describe(c: CopiedStudy, from: string, to: string): string {
 }
 
 function runningNote(c: CopiedStudy, from: string): string {
-  const trials = c.running.length === 1 ? `trial ${c.running[0]} was` : `trials ${c.running.join(", ")} were`;
+  const one = c.running.length === 1;
+  const [trials, were, is, their, them, finish] = one
+    ? [`trial ${c.running[0]}`, "was", "is", "its", "it", "it finishes"]
+    : [`trials ${c.running.join(", ")}`, "were", "are", "their", "them", "they finish"];
   return (
-    `note: in "${c.as}", ${trials} running in ${from} and ${c.running.length === 1 ? "is" : "are"} copied as running: ` +
-    `${c.running.length === 1 ? "its worker writes" : "their workers write"} to the source only, so the first worker to run the copy ` +
-    `fails ${c.running.length === 1 ? "it" : "them"} after the heartbeat timeout and retries the parameters; copy once they finish to keep their results\n`
+    `note: in "${c.as}", ${trials} ${were} running in ${from} and ${is} copied as running: ${their} worker${one ? "" : "s"} write${one ? "s" : ""} ` +
+    `to the source only, so the first worker to run the copy fails ${them} after the heartbeat timeout and runs ${their} parameters again; ` +
+    `copy again once ${finish} to keep ${their} results\n`
   );
 }
 
@@ -55,7 +58,7 @@ async function copy(options: CopyOptions): Promise<void> {
     ...(options.study && { studies: options.study }),
     ...(options.as !== undefined && { as: options.as }),
     onCopied: (c) => {
-      if (!options.json) print(describe(c, from, to));
+      if (!options.json) print(copiedLine(c, from, to));
       if (c.running.length > 0) process.stderr.write(runningNote(c, from));
     },
   });
