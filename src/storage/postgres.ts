@@ -615,8 +615,8 @@ export class PostgresStorage implements Storage {
 
   async exportStudy(studyId: number): Promise<StudyExport> {
     if (!Number.isSafeInteger(studyId)) throw new TypeError(`exportStudy(${studyId}): an integer expected`);
-    // One repeatable-read transaction (see readChanges): one snapshot of the study. Within a sequence number, rows
-    // come in the order they were written (ctid: these tables are only inserted into).
+    // One repeatable-read transaction (see readChanges): one snapshot of the study. Within a sequence number, curve
+    // rows and claims come in the order they were written (ctid: they are only ever inserted).
     const [, studyRows, trialRows, points, attrs, claims] = await this.script(
       `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
        SELECT id, name, directions, created_at, next_number, seq FROM studies WHERE id = ${studyId};
@@ -628,11 +628,11 @@ export class PostgresStorage implements Storage {
     );
     const study = studyRows![0] as [number, string, string, number, number, number] | undefined;
     if (study === undefined) throw this.notFound(studyId);
-    const [id, name, directions, created_at, nextNumber, seq] = study;
+    const [, name, directions, createdAt, nextNumber, seq] = study;
     return {
       name,
-      directions: studyFromRow({ id, name, directions, created_at }).directions,
-      createdAt: created_at,
+      directions: JSON.parse(directions) as Direction[],
+      createdAt,
       nextNumber,
       seq,
       // A trial row with its sequence number after the columns the decoder reads.
