@@ -14,7 +14,7 @@ import type { Pool, PoolClient, PoolConfig, QueryResult } from "pg";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
-import { IMPORTED_TRIAL_COLUMNS, importedTrialValues, newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
+import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -660,26 +660,30 @@ export class PostgresStorage implements Storage {
       );
       const id = rows[0]!.id;
       const trialIds = new Map<number, number>();
-      // Chunks of rows as arrays, one statement each: a 50,000-trial study is a few dozen round trips.
+      // Chunks of rows as one JSON document each, unpacked by the server: a 50,000-trial study is a few dozen round
+      // trips, and one document parses faster than a dozen arrays of JSON texts. A json column keeps the value's text.
       for (const trials of chunks(study.trials)) {
-        const columns = transpose(trials.map((t) => [t.number, ...importedTrialValues(t)]), 12);
+        const rows = trials.map((t) => ({
+          n: t.number, s: t.state, v: t.values, p: t.params, d: t.distributions, u: t.userAttrs, y: t.systemAttrs,
+          a: t.startedAt, c: t.completedAt, h: t.heartbeatAt, f: t.failReason, q: t.seq,
+        }));
         const inserted = await client.query<{ id: number; number: number }>(
-          `INSERT INTO trials (study_id, number, ${IMPORTED_TRIAL_COLUMNS})
-           SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[], $4::jsonb[], $5::json[], $6::json[], $7::json[], $8::jsonb[],
-                                    $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[])
+          `INSERT INTO trials (study_id, number, state, objective_values, params, distributions, user_attrs, system_attrs,
+                               started_at, completed_at, heartbeat_at, fail_reason, seq)
+           SELECT $1::bigint, n, s, v, p, d, u, y, a, c, h, f, q FROM json_to_recordset($2::json)
+             AS x(n bigint, s text, v jsonb, p json, d json, u json, y jsonb, a bigint, c bigint, h bigint, f text, q bigint)
            RETURNING id, number`,
-          [id, ...columns],
+          [id, JSON.stringify(rows)],
         );
         for (const row of inserted.rows) trialIds.set(row.number, row.id);
       }
       for (const points of chunks(study.intermediate)) {
-        // NaN is stored as NULL, as updateTrial stores it. unnest keeps the order, so rows are written as they were.
-        const columns = transpose(points.map((p) => [trialIds.get(p.trialNumber), p.metric, p.step, Number.isNaN(p.value) ? null : p.value, p.seq]), 5);
+        // NaN becomes null in JSON, stored as NULL as updateTrial stores it. Rows are written in the order given.
+        const rows = points.map((p) => ({ t: trialIds.get(p.trialNumber), m: p.metric, s: p.step, v: p.value, q: p.seq }));
         await client.query(
           `INSERT INTO intermediate_values (trial_id, study_id, metric, step, value, seq)
-           SELECT x.trial_id, $1::bigint, x.metric, x.step, x.value, x.seq FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::float8[], $6::bigint[])
-           AS x(trial_id, metric, step, value, seq)`,
-          [id, ...columns],
+           SELECT t, $1::bigint, m, s, v, q FROM json_to_recordset($2::json) AS x(t bigint, m text, s bigint, v float8, q bigint)`,
+          [id, JSON.stringify(rows)],
         );
       }
       await client.query(
