@@ -12,6 +12,8 @@
  */
 export { createStudy, loadStudy, deleteStudy, listStudies } from "./study/api.js";
 export type { CreateStudyOptions, LoadStudyOptions, StudyRuntimeOptions } from "./study/api.js";
+export { copyStudies } from "./study/copy.js";
+export type { CopiedStudy, CopyStudiesOptions } from "./study/copy.js";
 export { Study } from "./study/study.js";
 export type { OptimizeOptions, TrialCallback } from "./study/study.js";
 export { DEFAULT_HEARTBEAT } from "./study/recovery.js";
@@ -89,6 +91,9 @@ export type {
   AttrKind,
   CreateConditions,
   CreateRefusal,
+  ExportedIntermediateValue,
+  ExportedStudyAttr,
+  ExportedTrial,
   FinalState,
   IntermediateValue,
   NewTrial,
@@ -96,6 +101,7 @@ export type {
   Storage,
   StudyAttr,
   StudyChanges,
+  StudyExport,
   StudyRecord,
   StudySummary,
   TrialKeys,

@@ -19,18 +19,39 @@ export interface CommandOptions extends RunOptions {
   artifacts?: string;
 }
 
-/** The declared search space of `--space`: a JSON file, or a module whose default (or `space`) export is the object. */
+/**
+ * A YAML file's document, the same object a JSON file would give. The `yaml` package is loaded only here: nothing
+ * else pays for it. A syntax error is one line naming the file, line and column.
+ */
+async function parseYaml(text: string, file: string): Promise<unknown> {
+  const { parse, YAMLParseError } = await import("yaml");
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    const [at] = error.linePos ?? [];
+    const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`--space: ${file}${at ? `:${at.line}:${at.col}` : ""}: ${message}`);
+  }
+}
+
+/**
+ * The declared search space of `--space`: a JSON or YAML file, or a module whose default (or `space`) export is the
+ * object.
+ */
 async function loadSpace(file: string): Promise<CommandRunnerOptions["space"]> {
   const path = resolve(file);
   let raw: unknown;
   try {
     if (/\.json$/i.test(file)) raw = JSON.parse(readFileSync(path, "utf8"));
+    else if (/\.ya?ml$/i.test(file)) raw = await parseYaml(readFileSync(path, "utf8"), file);
     else {
       const module = await importFile(path);
       raw = module.space ?? module.default;
       if (raw && typeof raw === "object" && "default" in raw && Object.keys(raw).length === 1) raw = (raw as { default: unknown }).default;
     }
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ConfigError(`--space: ${file} does not exist`);
     throw new ConfigError(`--space: cannot read ${file}: ${(error as Error).message.split("\n")[0]}`);

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   best: inspect,
   delete: inspect,
   importance: async () => (await import("./commands/importance.js")).registerImportance,
+  copy: async () => (await import("./commands/copy.js")).registerCopy,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   scaling: async () => (await import("./commands/scaling/index.js")).registerScaling,
   "python-helper": async () => (await import("./commands/python-helper.js")).registerPythonHelper,

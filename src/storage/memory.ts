@@ -13,6 +13,7 @@ import type {
   Storage,
   StudyAttr,
   StudyChanges,
+  StudyExport,
   StudyRecord,
   StudySummary,
   TrialKeys,
@@ -247,6 +248,52 @@ export class MemoryStorage implements Storage {
       for (const key of Object.keys(trial.userAttrs)) userAttrs.add(key);
     }
     return { params: [...params], userAttrs: [...userAttrs] };
+  }
+
+  async exportStudy(studyId: number): Promise<StudyExport> {
+    const study = this.study(studyId);
+    // A trial's sequence number is that of its latest change.
+    const seqOf = new Map<number, number>();
+    for (const { seq, item } of study.trialLog) seqOf.set(item, seq);
+    const numberOf = new Map(study.trials.map((t) => [t.id, t.number]));
+    const { name, directions, createdAt } = study.record;
+    return structuredClone({
+      name,
+      directions,
+      createdAt,
+      nextNumber: study.nextNumber,
+      seq: study.seq,
+      trials: study.trials.map((t) => ({ ...t, seq: seqOf.get(t.id)! })),
+      intermediate: study.intermediate.map(({ seq, item }) => ({ trialNumber: numberOf.get(item.trialId)!, metric: item.metric, step: item.step, value: item.value, seq })),
+      attrs: [...study.attrs.values()].sort((a, b) => a.seq - b.seq).map(({ seq, item }) => ({ ...item, seq })),
+      claims: [...study.claims],
+    });
+  }
+
+  async importStudy(exported: StudyExport): Promise<StudyRecord> {
+    if (this.byName(exported.name)) throw new DuplicateStudyError(`study "${exported.name}" already exists`);
+    const copy = structuredClone(exported);
+    const record: StudyRecord = { id: this.nextStudyId++, name: copy.name, directions: copy.directions, createdAt: copy.createdAt };
+    const idOf = new Map<number, number>();
+    const trials = copy.trials.map(({ seq: _, ...t }): TrialRecord => {
+      const id = this.nextTrialId++;
+      idOf.set(t.number, id);
+      return { ...t, id, studyId: record.id };
+    });
+    const study: StudyState = {
+      record,
+      seq: copy.seq,
+      nextNumber: copy.nextNumber,
+      trials,
+      trialLog: copy.trials.map((t) => ({ seq: t.seq, item: idOf.get(t.number)! })).sort((a, b) => a.seq - b.seq),
+      intermediate: copy.intermediate.map(({ seq, trialNumber, ...v }) => ({ seq, item: { trialId: idOf.get(trialNumber)!, ...v } })),
+      attrs: new Map(copy.attrs.map(({ seq, ...item }) => [`${item.kind}:${item.key}`, { seq, item }])),
+      claims: new Set(copy.claims),
+      waiting: trials.flatMap((t, position) => (t.state === "waiting" ? [position] : [])),
+    };
+    this.studies.set(record.id, study);
+    trials.forEach((t, position) => this.trialIndex.set(t.id, { study, position }));
+    return record;
   }
 
   async close(): Promise<void> {}

@@ -28,6 +28,7 @@ import type {
   StudyAttr,
   StudyChanges,
   StudyRecord,
+  StudyExport,
   StudySummary,
   StudyWatch,
   TrialKeys,
@@ -663,6 +664,97 @@ export class PostgresStorage implements Storage {
     return { params: rows[0]!.params, userAttrs: rows[0]!.user_attrs };
   }
 
+  async exportStudy(studyId: number): Promise<StudyExport> {
+    if (!Number.isSafeInteger(studyId)) throw new TypeError(`exportStudy(${studyId}): an integer expected`);
+    // One repeatable-read transaction (see readChanges): one snapshot of the study. Within a sequence number, curve
+    // rows and claims come in the order they were written (ctid: they are only ever inserted).
+    const [, studyRows, trialRows, points, attrs, claims] = await this.script(
+      `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
+       SELECT id, name, directions, created_at, next_number, seq FROM studies WHERE id = ${studyId};
+       SELECT ${TRIAL_COLUMNS}, t.seq FROM trials t WHERE t.study_id = ${studyId} ORDER BY t.number;
+       SELECT t.number, i.metric, i.step, i.value, i.seq FROM intermediate_values i JOIN trials t ON t.id = i.trial_id
+         WHERE i.study_id = ${studyId} ORDER BY i.seq, i.ctid;
+       SELECT kind, key, value, seq FROM study_attrs WHERE study_id = ${studyId} ORDER BY seq, ctid;
+       SELECT key FROM claims WHERE study_id = ${studyId} ORDER BY ctid`,
+    );
+    const study = studyRows![0] as [number, string, string, number, number, number] | undefined;
+    if (study === undefined) throw this.notFound(studyId);
+    const [, name, directions, createdAt, nextNumber, seq] = study;
+    return {
+      name,
+      directions: JSON.parse(directions) as Direction[],
+      createdAt,
+      nextNumber,
+      seq,
+      // A trial row with its sequence number after the columns the decoder reads.
+      trials: (trialRows as unknown as [...TrialRow, number][]).map((row) => ({ ...this.decoder.trial(row as unknown as TrialRow), seq: row[13] })),
+      intermediate: (points as [number, string, number, number | null, number][]).map(([trialNumber, metric, step, value, seq]) => ({
+        trialNumber,
+        metric,
+        step,
+        value: value ?? NaN,
+        seq,
+      })),
+      attrs: (attrs as [AttrKind, string, string, number][]).map(([kind, key, value, seq]) => ({ kind, key, value: JSON.parse(value) as JsonValue, seq })),
+      claims: (claims as [string][]).map(([key]) => key),
+    };
+  }
+
+  async importStudy(study: StudyExport): Promise<StudyRecord> {
+    await this.connect();
+    const client = await this.pool!.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ id: number }>(
+        "INSERT INTO studies (name, directions, created_at, next_number, seq) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        [study.name, JSON.stringify(study.directions), study.createdAt, study.nextNumber, study.seq],
+      );
+      const id = rows[0]!.id;
+      const trialIds = new Map<number, number>();
+      // Chunks of rows as one JSON document each, unpacked by the server: a 50,000-trial study is a few dozen round
+      // trips, and one document parses faster than a dozen arrays of JSON texts. A json column keeps the value's text.
+      for (const trials of chunks(study.trials)) {
+        const rows = trials.map((t) => ({
+          n: t.number, s: t.state, v: t.values, p: t.params, d: t.distributions, u: t.userAttrs, y: t.systemAttrs,
+          a: t.startedAt, c: t.completedAt, h: t.heartbeatAt, f: t.failReason, q: t.seq,
+        }));
+        const inserted = await client.query<{ id: number; number: number }>(
+          `INSERT INTO trials (study_id, number, state, objective_values, params, distributions, user_attrs, system_attrs,
+                               started_at, completed_at, heartbeat_at, fail_reason, seq)
+           SELECT $1::bigint, n, s, v, p, d, u, y, a, c, h, f, q FROM json_to_recordset($2::json)
+             AS x(n bigint, s text, v jsonb, p json, d json, u json, y jsonb, a bigint, c bigint, h bigint, f text, q bigint)
+           RETURNING id, number`,
+          [id, JSON.stringify(rows)],
+        );
+        for (const row of inserted.rows) trialIds.set(row.number, row.id);
+      }
+      for (const points of chunks(study.intermediate)) {
+        // NaN becomes null in JSON, stored as NULL as updateTrial stores it. Rows are written in the order given.
+        const rows = points.map((p) => ({ t: trialIds.get(p.trialNumber), m: p.metric, s: p.step, v: p.value, q: p.seq }));
+        await client.query(
+          `INSERT INTO intermediate_values (trial_id, study_id, metric, step, value, seq)
+           SELECT t, $1::bigint, m, s, v, q FROM json_to_recordset($2::json) AS x(t bigint, m text, s bigint, v float8, q bigint)`,
+          [id, JSON.stringify(rows)],
+        );
+      }
+      await client.query(
+        "INSERT INTO study_attrs (study_id, kind, key, value, seq) SELECT $1::bigint, * FROM unnest($2::text[], $3::text[], $4::json[], $5::bigint[])",
+        [id, ...transpose(study.attrs.map((a) => [a.kind, a.key, JSON.stringify(a.value), a.seq]), 4)],
+      );
+      await client.query("INSERT INTO claims (study_id, key) SELECT $1::bigint, * FROM unnest($2::text[])", [id, study.claims]);
+      await client.query("COMMIT");
+      return { id, name: study.name, directions: [...study.directions], createdAt: study.createdAt };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      if (pgErrorCode(error) === "23505" && (error as { constraint?: string }).constraint === "studies_name_key") {
+        throw new DuplicateStudyError(`study "${study.name}" already exists in ${this.shownUrl}`);
+      }
+      throw this.failure(error);
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.listener?.close();
@@ -673,4 +765,18 @@ export class PostgresStorage implements Storage {
     this.pool = null;
     if (pool !== null) await pool.end();
   }
+}
+
+/** Rows per statement of `importStudy`: large enough that round trips do not count, small enough for any server. */
+const IMPORT_CHUNK = 5000;
+
+function* chunks<T>(rows: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK) yield rows.slice(i, i + IMPORT_CHUNK);
+}
+
+/** Rows → one array per column, for `unnest`. */
+function transpose(rows: readonly unknown[][], width: number): unknown[][] {
+  const columns = Array.from({ length: width }, () => new Array<unknown>(rows.length));
+  rows.forEach((row, i) => row.forEach((value, j) => (columns[j]![i] = value)));
+  return columns;
 }

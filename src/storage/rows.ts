@@ -142,3 +142,24 @@ export function patchValues(patch: TrialPatch): unknown[] {
     finish?.at ?? null,
   ];
 }
+
+/** The columns `importStudy` writes for a whole trial, in this order (after the study id and the number). */
+export const IMPORTED_TRIAL_COLUMNS =
+  "state, objective_values, params, distributions, user_attrs, system_attrs, started_at, completed_at, heartbeat_at, fail_reason, seq";
+
+/** A stored trial's values for `IMPORTED_TRIAL_COLUMNS`: a trial copied from another storage, as it was there. */
+export function importedTrialValues(trial: TrialRecord & { readonly seq: number }): unknown[] {
+  return [
+    trial.state,
+    trial.values === null ? null : JSON.stringify(trial.values),
+    JSON.stringify(trial.params),
+    JSON.stringify(trial.distributions),
+    JSON.stringify(trial.userAttrs),
+    JSON.stringify(trial.systemAttrs),
+    trial.startedAt,
+    trial.completedAt,
+    trial.heartbeatAt,
+    trial.failReason,
+    trial.seq,
+  ];
+}

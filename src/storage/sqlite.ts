@@ -14,7 +14,17 @@ import Database from "better-sqlite3";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
 import { WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
-import { newTrialValues, parseObject, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
+import {
+  IMPORTED_TRIAL_COLUMNS,
+  importedTrialValues,
+  newTrialValues,
+  parseObject,
+  patchValues,
+  studyFromRow,
+  TrialDecoder,
+  type StudyRow,
+  type TrialRow,
+} from "./rows.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -26,6 +36,7 @@ import type {
   StudyAttr,
   StudyChanges,
   StudyRecord,
+  StudyExport,
   StudySummary,
   TrialKeys,
   TrialPage,
@@ -546,6 +557,64 @@ export class SqliteStorage implements Storage {
       params: this.statements.paramKeys.all(studyId) as string[],
       userAttrs: this.statements.userAttrKeys.all(studyId) as string[],
     })) as TrialKeys;
+  }
+
+  async exportStudy(studyId: number): Promise<StudyExport> {
+    const db = this.db;
+    // One read transaction: one snapshot of the study, however long the reads take.
+    return this.transaction.deferred((): StudyExport => {
+      const study = db
+        .prepare<[number], StudyRow & { next_number: number; seq: number }>("SELECT id, name, directions, created_at, next_number, seq FROM studies WHERE id = ?")
+        .get(studyId);
+      if (study === undefined) throw new StudyNotFoundError(`study id ${studyId} does not exist in ${this.url} (was it deleted?)`);
+      // A trial row with its sequence number after the columns the decoder reads.
+      const rows = db.prepare<[number], [...TrialRow, number]>(`SELECT ${TRIAL_COLUMNS}, seq FROM trials WHERE study_id = ? ORDER BY number`).raw(true);
+      const trials = rows.all(studyId).map((row) => ({ ...this.decoder.trial(row as unknown as TrialRow), seq: row[13] }));
+      const intermediate = db
+        .prepare<[number], { number: number; metric: string; step: number; value: number | null; seq: number }>(
+          `SELECT t.number, i.metric, i.step, i.value, i.seq FROM intermediate_values i JOIN trials t ON t.id = i.trial_id
+           WHERE i.study_id = ? ORDER BY i.seq, i.rowid`,
+        )
+        .all(studyId)
+        .map((r) => ({ trialNumber: r.number, metric: r.metric, step: r.step, value: r.value ?? NaN, seq: r.seq }));
+      const attrs = db
+        .prepare<[number], { kind: AttrKind; key: string; value: string; seq: number }>("SELECT kind, key, value, seq FROM study_attrs WHERE study_id = ? ORDER BY seq, rowid")
+        .all(studyId)
+        .map((r) => ({ kind: r.kind, key: r.key, value: JSON.parse(r.value) as JsonValue, seq: r.seq }));
+      const claims = db.prepare("SELECT key FROM claims WHERE study_id = ? ORDER BY rowid").pluck().all(studyId) as string[];
+      const { name, directions, createdAt } = studyFromRow(study);
+      return { name, directions, createdAt, nextNumber: study.next_number, seq: study.seq, trials, intermediate, attrs, claims };
+    }) as StudyExport;
+  }
+
+  async importStudy(study: StudyExport): Promise<StudyRecord> {
+    const db = this.db;
+    return this.write((): StudyRecord => {
+      let id: number;
+      try {
+        id = (db.prepare("INSERT INTO studies (name, directions, created_at, next_number, seq) VALUES (?, ?, ?, ?, ?) RETURNING id").pluck().get(
+          study.name,
+          JSON.stringify(study.directions),
+          study.createdAt,
+          study.nextNumber,
+          study.seq,
+        ) as number);
+      } catch (error) {
+        if (sqliteCode(error) === "SQLITE_CONSTRAINT_UNIQUE") throw new DuplicateStudyError(`study "${study.name}" already exists in ${this.url}`);
+        throw error;
+      }
+      const insertTrial = db.prepare(`INSERT INTO trials (study_id, number, ${IMPORTED_TRIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const trialIds = new Map<number, number | bigint>();
+      for (const trial of study.trials) trialIds.set(trial.number, insertTrial.run(id, trial.number, ...importedTrialValues(trial)).lastInsertRowid);
+      const insertValue = db.prepare("INSERT INTO intermediate_values (trial_id, study_id, metric, step, value, seq) VALUES (?, ?, ?, ?, ?, ?)");
+      // NaN is bound as NULL, as updateTrial stores it.
+      for (const v of study.intermediate) insertValue.run(trialIds.get(v.trialNumber), id, v.metric, v.step, v.value, v.seq);
+      const insertAttr = db.prepare("INSERT INTO study_attrs (study_id, kind, key, value, seq) VALUES (?, ?, ?, ?, ?)");
+      for (const a of study.attrs) insertAttr.run(id, a.kind, a.key, JSON.stringify(a.value), a.seq);
+      const insertClaim = db.prepare("INSERT INTO claims (study_id, key) VALUES (?, ?)");
+      for (const key of study.claims) insertClaim.run(id, key);
+      return { id, name: study.name, directions: [...study.directions], createdAt: study.createdAt };
+    });
   }
 
   async close(): Promise<void> {

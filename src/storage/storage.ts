@@ -159,6 +159,44 @@ export interface StudyWatch {
   close(): void;
 }
 
+/**
+ * A whole study as stored, every row with the change sequence number it carries: what `exportStudy` reads and
+ * `importStudy` writes, so that a study moves between storages (`scaletune copy`) exactly as it is — trial numbers,
+ * states, times, heartbeats, curves (NaN included), attributes, claims, and the counters later workers go on from.
+ */
+export interface StudyExport {
+  readonly name: string;
+  readonly directions: readonly Direction[];
+  readonly createdAt: number;
+  /** The number the study's next trial gets. */
+  readonly nextNumber: number;
+  /** The study's change sequence: the number of its latest change. */
+  readonly seq: number;
+  /** By number. Ids are the source's: the importing storage gives its own. */
+  readonly trials: readonly ExportedTrial[];
+  /** In the order they were written (by sequence number). */
+  readonly intermediate: readonly ExportedIntermediateValue[];
+  readonly attrs: readonly ExportedStudyAttr[];
+  readonly claims: readonly string[];
+}
+
+export interface ExportedTrial extends TrialRecord {
+  readonly seq: number;
+}
+
+export interface ExportedIntermediateValue {
+  /** The trial's number (ids are not kept across storages). */
+  readonly trialNumber: number;
+  readonly metric: string;
+  readonly step: number;
+  readonly value: number;
+  readonly seq: number;
+}
+
+export interface ExportedStudyAttr extends StudyAttr {
+  readonly seq: number;
+}
+
 export interface Storage {
   /** The URL this storage was opened from ("memory:" for an in-memory one). */
   readonly url: string;
@@ -205,5 +243,16 @@ export interface Storage {
   readTrials(studyId: number, query: TrialQuery): Promise<TrialPage>;
   /** The parameter names and user-attribute keys of a study's trials, in order of first appearance: a listing's columns. */
   trialKeys(studyId: number): Promise<TrialKeys>;
+  /**
+   * Optional (the built-in storages have both): the whole study, read in one snapshot, for copying it elsewhere.
+   * A storage without it cannot be the source of `scaletune copy`.
+   */
+  exportStudy?(studyId: number): Promise<StudyExport>;
+  /**
+   * Optional: creates the study `study` describes, exactly — the same trial numbers and sequence numbers, its trial
+   * counter and change sequence where they were — in one transaction, so that it appears whole or not at all.
+   * Throws DuplicateStudyError when the name is taken.
+   */
+  importStudy?(study: StudyExport): Promise<StudyRecord>;
   close(): Promise<void>;
 }

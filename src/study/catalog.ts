@@ -11,7 +11,7 @@ export function checkName(name: unknown): asserts name is string {
 }
 
 /** Runs `body` on a storage, closing it afterwards when it was opened here from a URL. */
-async function withStorage<T>(input: StorageInput, body: (storage: Storage) => Promise<T>, options: OpenOptions = {}): Promise<T> {
+export async function withStorage<T>(input: StorageInput, body: (storage: Storage) => Promise<T>, options: OpenOptions = {}): Promise<T> {
   const storage = openStorage(input, options);
   try {
     return await body(storage);

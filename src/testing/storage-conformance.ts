@@ -261,5 +261,41 @@ export function describeStorageConformance(name: string, factory: () => Promise<
       await s.createTrial(study.id, { state: "running", now: 1, distributions: { lr: floatX, depth: floatX }, userAttrs: { zeta: "b", gpu: 0 } });
       assert.deepEqual(await s.trialKeys(study.id), { params: ["wd", "lr", "depth"], userAttrs: ["note", "zeta", "gpu"] });
     });
+
+    it("exports a study and imports it into another storage exactly, where later writes go on from it (when it has both)", () =>
+      withStorage(factory, (source) =>
+        withStorage(factory, async (destination) => {
+          if (!source.exportStudy || !destination.importStudy) return;
+          await destination.createStudy("other", ["minimize"]);
+          const study = await source.createStudy("a", ["minimize", "maximize"]);
+          await source.setStudyAttrs(study.id, "user", { owner: { name: "ana" } });
+          await source.setStudyAttrs(study.id, "system", { method: [1, null] });
+          await source.claim(study.id, "grid:3");
+          const done = await source.createTrial(study.id, { state: "running", now: 10, params: { x: 0.5 }, distributions: { x: floatX }, userAttrs: { u: "ü" } });
+          await source.updateTrial(done.id, { intermediate: [{ metric: "", step: 1, value: NaN }, { metric: "acc", step: 1, value: 0.25 }] });
+          await source.updateTrial(done.id, { finish: { state: "complete", values: [1.5, -2], failReason: null, at: 20 } });
+          const failed = await source.createTrial(study.id, { state: "running", now: 30 });
+          await source.updateTrial(failed.id, { finish: { state: "failed", values: null, failReason: "boom", at: 40 } });
+          const running = await source.createTrial(study.id, { state: "running", now: 50, systemAttrs: { worker: "w1" } });
+          await source.heartbeat([running.id], 55);
+          await source.createTrial(study.id, { state: "waiting", now: 60, systemAttrs: { fixed_params: { x: 0.1 } } });
+
+          const exported = await source.exportStudy(study.id);
+          const imported = await destination.importStudy(exported);
+          assert.deepEqual({ ...imported, id: 0 }, { ...study, id: 0 });
+          const withoutIds = (e: typeof exported) => ({ ...e, trials: e.trials.map(({ id: _id, studyId: _studyId, ...t }) => t) });
+          assert.deepEqual(withoutIds(await destination.exportStudy!(imported.id)), withoutIds(exported));
+          assert.deepEqual(exported.trials.map((t) => [t.number, t.state, t.heartbeatAt]), [[0, "complete", 10], [1, "failed", 30], [2, "running", 55], [3, "waiting", null]]);
+          assert.equal(exported.intermediate.length, 2);
+          assert.ok(Number.isNaN(exported.intermediate[0]!.value));
+          await assert.rejects(destination.importStudy(exported), DuplicateStudyError);
+
+          const changes = await destination.readChanges(imported.id, 0);
+          assert.equal(changes.cursor, exported.seq);
+          assert.equal((await destination.createTrial(imported.id, { state: "running", now: 70 })).number, 4, "numbering goes on after the copied trials");
+          assert.equal(await destination.claim(imported.id, "grid:3"), false, "claims are copied");
+          assert.ok((await destination.readChanges(imported.id, changes.cursor)).cursor > changes.cursor);
+        }),
+      ));
   });
 }

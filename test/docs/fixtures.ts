@@ -78,7 +78,7 @@ function shape(width: number, depth: number): string {
   });
 }
 
-/** docs/commands.md's example files, as the page shows them: its first json block and its first js block. */
+/** docs/commands.md's example files, as the page shows them: its first json, yaml and js blocks. */
 function commandsDocBlock(language: string): string {
   const page = readFileSync(fileURLToPath(new URL("../../docs/commands.md", import.meta.url)), "utf8");
   const block = fencedBlocks(page).find((b) => b.language === language);
@@ -91,6 +91,8 @@ export const FIXTURE_FILES: Readonly<Record<string, (dir: string) => void>> = {
   "train.ts": (dir) => writeFileSync(join(dir, "train.ts"), TRAIN_TS),
   // docs/commands.md's `-- node trial.mjs --space space.json`.
   "space.json": (dir) => writeFileSync(join(dir, "space.json"), commandsDocBlock("json")),
+  // docs/commands.md's `--space space.yaml`: the same space, as the page shows it in YAML.
+  "space.yaml": (dir) => writeFileSync(join(dir, "space.yaml"), commandsDocBlock("yaml")),
   "trial.mjs": (dir) => writeFileSync(join(dir, "trial.mjs"), commandsDocBlock("js")),
   // The README's claim is about Epoch AI's extraction of Chinchilla's runs, so that is what runs.csv holds.
   "runs.csv": (dir) => copyFileSync(CHINCHILLA_CSV, join(dir, "runs.csv")),

@@ -232,6 +232,44 @@ describe("scaletune run -- <command>", () => {
     assert.deepEqual(Object.keys(t!.params).sort(), ["layers", "lr", "opt"]);
   });
 
+  it("reads --space from a YAML file (.yaml, .yml): the same stored distributions and, seeded, parameters as the JSON file", async () => {
+    writeFileSync(
+      dir.file("space.yaml"),
+      `# the same space as space.json
+lr:
+  type: float
+  low: 1e-5
+  high: 1
+  log: true
+layers: { type: int, low: 1, high: 4 }
+opt:
+  type: categorical
+  choices: [adam, sgd]
+`,
+    );
+    writeFileSync(dir.file("space.yml"), "lr: {type: float, low: 0.00001, high: 1, log: true}\nlayers: {type: int, low: 1, high: 4}\nopt: {type: categorical, choices: [adam, sgd]}\n");
+    const stored = async (study: string, file: string) => {
+      const r = run(study, ["--trials", "2", "--space", file, "--sampler", "random", "--seed", "5"], [node, "echo.mjs"]);
+      assert.equal(r.status, 0, r.stderr);
+      return (await trials(study)).map((t) => ({ state: t.state, params: t.params, distributions: t.distributions }));
+    };
+    const json = await stored("json-space", "space.json");
+    assert.equal(json.length, 2);
+    assert.deepEqual(await stored("yaml-space", "space.yaml"), json);
+    assert.deepEqual(await stored("yml-space", "space.yml"), json);
+  });
+
+  it("says where a YAML --space file's syntax is wrong, in one line with file:line:column", () => {
+    writeFileSync(dir.file("broken.yaml"), "lr: {type: float, low: 0, high: 1}\nlayers:\n  type: int\n low: 1\n");
+    const r = run("broken", ["--trials", "1", "--space", "broken.yaml"], [node, "echo.mjs"]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, "scaletune: error: --space: broken.yaml:4:1: All mapping items must start at the same column\n");
+    writeFileSync(dir.file("bad-space.yml"), "a: {type: float, low: 0, high: 1, log: true}\n");
+    const bad = run("bad-yaml", ["--trials", "1", "--space", "bad-space.yml"], [node, "echo.mjs"]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^scaletune: error: bad-space\.yml: parameter "a": log scale needs low > 0/);
+  });
+
   it("checks --space with one line per problem", () => {
     writeFileSync(dir.file("bad-space.json"), JSON.stringify({ a: { type: "float", low: 1 }, b: { type: "int", low: 0, high: 1, log: true }, c: { type: "nope" }, d: { type: "categorical", choices: [] } }));
     const r = run("bad", ["--trials", "1", "--space", "bad-space.json"], [node, "echo.mjs"]);

@@ -78,7 +78,7 @@ function registerRunLike(program: Command, name: "run" | "worker", description: 
       "take another worker's running trial for dead after this long without a heartbeat, fail it and retry it (default 60)",
       positiveNumber,
     )
-    .option("--space <file>", "command trials: the declared search space, a .json file or a module exporting it (docs/commands.md)")
+    .option("--space <file>", "command trials: the declared search space, a .json or .yaml file or a module exporting it (docs/commands.md)")
     .option("--pass-args", "command trials: append --name=value for each declared parameter to the command")
     .option("--timeout-per-trial <seconds>", "command trials: stop and fail a trial's process after this long", positiveNumber)
     .option("--kill-grace <seconds>", "command trials: seconds between SIGTERM and SIGKILL when a process is stopped (default 10)", positiveNumber)
