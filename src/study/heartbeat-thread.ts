@@ -9,8 +9,11 @@ import { openStorage } from "../storage/open.js";
 import { runningIds, type HeartbeatThreadData } from "./heartbeat.js";
 
 const { url, intervalMs, running } = workerData as HeartbeatThreadData;
-const storage = openStorage(url);
+// Quiet about a lost server: the main thread says so; this one retries (postgres-retry.ts) and reports only giving up.
+const storage = openStorage(url, { warn: () => {} });
 let table = running;
+/** A beat still retrying a lost server: the next ones wait for it instead of piling up. */
+let beating = false;
 
 parentPort!.on("message", (grown: BigInt64Array) => {
   table = grown;
@@ -18,6 +21,10 @@ parentPort!.on("message", (grown: BigInt64Array) => {
 
 setInterval(() => {
   const ids = runningIds(table);
-  if (ids.length === 0) return;
-  storage.heartbeat(ids, Date.now()).catch((error: unknown) => parentPort!.postMessage(describeError(error).split("\n")[0]));
+  if (ids.length === 0 || beating) return;
+  beating = true;
+  storage
+    .heartbeat(ids, Date.now())
+    .catch((error: unknown) => parentPort!.postMessage(describeError(error).split("\n")[0]))
+    .finally(() => (beating = false));
 }, intervalMs);
