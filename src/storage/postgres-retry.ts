@@ -18,7 +18,7 @@ export interface RetryPolicy {
 }
 
 /** A restart takes seconds; a minute covers a failover too, without hiding a server that is down for good. */
-export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 100, maxDelayMs: 5_000, budgetMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 100, maxDelayMs: 2_000, budgetMs: 60_000 };
 
 /**
  * Connection-level SQLSTATEs: the whole class 08 (connection exception), and of class 57 the shutdowns and a server
