@@ -10,6 +10,7 @@ describe("isConnectionLoss", () => {
   it("takes lost connections and a server shutting down or starting for losses, and statement errors for not", () => {
     for (const code of ["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08006", "08003"]) assert.ok(isConnectionLoss({ code, message: "x" }), code);
     assert.ok(isConnectionLoss(new Error("Connection terminated unexpectedly")));
+    assert.ok(isConnectionLoss(new StorageError("cannot connect", { cause: refused() })), "a first connection, by its cause");
     for (const code of ["23505", "40001", "42P01", "57014", "28P01", "3D000"]) assert.ok(!isConnectionLoss({ code, message: "x" }), code);
     assert.ok(!isConnectionLoss(new Error("syntax error")));
     assert.ok(!isConnectionLoss(undefined));
@@ -31,6 +32,8 @@ describe("ServerLink", () => {
     assert.equal(lines.length, 2, lines.join("\n"));
     assert.match(lines[0]!, /^lost the connection to PostgreSQL at postgres:\/\/db\/tune; retrying for up to 0 s$/);
     assert.match(lines[1]!, /^PostgreSQL at postgres:\/\/db\/tune is back after \d+\.\d s; carrying on$/);
+    const outage = link.lastOutage!;
+    assert.ok(outage.from <= outage.to && outage.to <= Date.now(), "the outage is remembered for judging heartbeats");
   });
 
   it("passes other errors through at once", async () => {

@@ -30,11 +30,21 @@ const LOST_SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ECONNABORTE
 /** The pg driver's own errors for a connection that ended under it; they carry no code. */
 const LOST_MESSAGE = /^Connection terminated|connection error and is not queryable|Client was closed and is not queryable/;
 
-/** Whether an error means the connection to the server was lost (worth retrying), not that a statement failed. */
+/**
+ * Whether an error means the connection to the server was lost (worth retrying), not that a statement failed; a
+ * failed first connection counts by its cause.
+ */
 export function isConnectionLoss(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const { code, message, cause } = (error ?? {}) as { code?: unknown; message?: unknown; cause?: unknown };
   if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_SOCKET.has(code))) return true;
-  return typeof message === "string" && LOST_MESSAGE.test(message);
+  if (typeof message === "string" && LOST_MESSAGE.test(message)) return true;
+  return cause !== undefined && cause !== error && isConnectionLoss(cause);
+}
+
+/** When the server was last away, as this process saw it (epoch milliseconds). */
+export interface Outage {
+  readonly from: number;
+  readonly to: number;
 }
 
 /**
@@ -43,10 +53,12 @@ export function isConnectionLoss(error: unknown): boolean {
  */
 export class ServerLink {
   private lostAt: number | null = null;
+  /** The last outage that ended, for judging heartbeats that could not land meanwhile. */
+  lastOutage: Outage | null = null;
 
   constructor(
     /** The server as it may be shown (no password). */
-    private readonly server: string,
+    readonly server: string,
     private readonly report: (message: string) => void,
     private readonly policy: RetryPolicy = DEFAULT_RETRY,
   ) {}
@@ -86,7 +98,9 @@ export class ServerLink {
 
   private regained(): void {
     if (this.lostAt === null) return;
-    const seconds = ((Date.now() - this.lostAt) / 1000).toFixed(1);
+    const now = Date.now();
+    const seconds = ((now - this.lostAt) / 1000).toFixed(1);
+    this.lastOutage = { from: this.lostAt, to: now };
     this.lostAt = null;
     this.report(`PostgreSQL at ${this.server} is back after ${seconds} s; carrying on`);
   }

@@ -16,7 +16,7 @@ import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialStateError 
 import { INSERT_TOKEN_ATTR, WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
-import { ServerLink } from "./postgres-retry.js";
+import { DEFAULT_RETRY, ServerLink, type RetryPolicy } from "./postgres-retry.js";
 import { emptyCounts } from "./summary.js";
 import type {
   AttrKind,
@@ -207,6 +207,13 @@ export interface PostgresOptions {
   readonly pool?: PoolConfig;
   /** Where the lines saying the server was lost and is back go (default: stderr). */
   readonly warn?: (message: string) => void;
+  /** How long and how often to retry a lost server (default: `DEFAULT_RETRY`, up to 60 s). */
+  readonly retry?: RetryPolicy;
+  /**
+   * Retry the first connection too. Off by default, so that a wrong URL is reported at once; on for a second
+   * connection to a server this process already reached (the heartbeat thread's).
+   */
+  readonly waitForServer?: boolean;
 }
 
 export class PostgresStorage implements Storage {
@@ -226,7 +233,7 @@ export class PostgresStorage implements Storage {
     private readonly options: PostgresOptions = {},
   ) {
     this.readOnly = options.readOnly ?? false;
-    this.link = new ServerLink(this.shownUrl, options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`)));
+    this.link = new ServerLink(this.shownUrl, options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`)), options.retry ?? DEFAULT_RETRY);
   }
 
   /** The URL as it may be shown: without its password. */
@@ -235,7 +242,7 @@ export class PostgresStorage implements Storage {
   }
 
   private connect(): Promise<void> {
-    return (this.ready ??= this.open().catch((error: unknown) => {
+    return (this.ready ??= (this.options.waitForServer ? this.link.run(() => this.open()) : this.open()).catch((error: unknown) => {
       this.ready = null;
       throw error;
     }));
@@ -270,7 +277,7 @@ export class PostgresStorage implements Storage {
       client = await pool.connect();
     } catch (error) {
       await pool.end().catch(() => {});
-      throw new StorageError(connectionErrorMessage(error, this.url));
+      throw new StorageError(connectionErrorMessage(error, this.url), { cause: error });
     }
     try {
       await this.prepareSchema(client);
@@ -562,12 +569,25 @@ export class PostgresStorage implements Storage {
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
     if (trialIds.length === 0) return;
-    await this.query("UPDATE trials SET heartbeat_at = $1 WHERE id = ANY($2::bigint[]) AND state = 'running'", [now, trialIds]);
+    await this.send((afterLoss) =>
+      // A beat that waited out a lost server says the trials are alive when it lands, not when it was sent.
+      this.once("UPDATE trials SET heartbeat_at = $1 WHERE id = ANY($2::bigint[]) AND state = 'running'", [afterLoss ? Math.max(now, Date.now()) : now, trialIds]),
+    );
   }
 
   async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]> {
     const condition = "study_id = $1 AND state = 'running' AND heartbeat_at < $2";
-    return this.failWhere(condition, [studyId, staleBefore, now, reason]);
+    return this.failWhere(condition, [studyId, this.staleBeforeAfterOutage(staleBefore, now), now, reason]);
+  }
+
+  /**
+   * No heartbeat lands while the server is away: for one timeout after it is back, only trials that were stale
+   * before it went away are stale, and live workers have that long to beat again.
+   */
+  private staleBeforeAfterOutage(staleBefore: number, now: number): number {
+    const outage = this.link.lastOutage;
+    const timeout = now - staleBefore;
+    return outage !== null && now < outage.to + timeout ? Math.min(staleBefore, outage.from - timeout) : staleBefore;
   }
 
   async failRunningTrials(studyId: number, trialIds: readonly number[], now: number, reason: string): Promise<TrialRecord[]> {

@@ -73,11 +73,11 @@ function assertDense(trials: readonly TrialRow[], n: number): void {
 }
 
 describe("reliability on PostgreSQL: a server restart", { skip: privateSkipReason ?? skip }, () => {
-  it("lets three workers ride out a restart mid-run: the target reached exactly, no trial lost or doubled, one line each way", { timeout: 180_000 }, async () => {
+  it("lets three workers ride out a restart longer than their heartbeat timeout: the target exact, no trial lost, doubled or failed, one line each way", { timeout: 180_000 }, async () => {
     const server = await startPrivateServer();
     try {
       const target = 300;
-      const args = [WORKER_COMMAND, "sleepy.mjs", "--study", "restart", "--storage", server.url, "--trials", String(target), "--sampler", "random"];
+      const args = [WORKER_COMMAND, "sleepy.mjs", "--study", "restart", "--storage", server.url, "--trials", String(target), "--sampler", "random", "--heartbeat-timeout", "2"];
       const running = workers(3, args);
       await until(async () => (await completed(server.url)) >= target / 5);
       server.stop();
@@ -92,6 +92,7 @@ describe("reliability on PostgreSQL: a server restart", { skip: privateSkipReaso
         assert.match(stderr, /^scaletune: lost the connection to PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres; retrying for up to 60 s$/m);
         assert.match(stderr, /^scaletune: PostgreSQL at .* is back after \d+\.\d s; carrying on$/m);
         assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+        assert.doesNotMatch(stderr, /heartbeat failed/, "the heartbeat thread waited for the server too");
       }
     } finally {
       server.remove();
