@@ -492,10 +492,7 @@ export class PostgresStorage implements Storage {
     if (claim !== undefined) values.push(claim);
     let rows: TrialRow[];
     try {
-      rows = await this.send(async (afterLoss) => {
-        const mine = afterLoss ? await this.rowsOnce(BY_TOKEN, [studyId, token]) : [];
-        return mine.length > 0 ? mine : this.rowsOnce(sql, values);
-      });
+      rows = await this.writeTrial(studyId, token, () => this.rowsOnce(sql, values));
     } catch (error) {
       if (pgErrorCode(error) === "23505" && (error as { constraint?: string }).constraint === "claims_pkey") return "claimed";
       throw error;
@@ -518,11 +515,16 @@ export class PostgresStorage implements Storage {
        FROM w, s WHERE t.id = w.id RETURNING ${TRIAL_COLUMNS}`,
       [studyId, now, JSON.stringify({ ...systemAttrs, [INSERT_TOKEN_ATTR]: token })],
     );
-    const rows = await this.send(async (afterLoss) => {
-      const mine = afterLoss ? await this.rowsOnce(BY_TOKEN, [studyId, token]) : [];
-      return mine.length > 0 ? mine : start();
-    });
+    const rows = await this.writeTrial(studyId, token, start);
     return rows[0] === undefined ? null : this.decoder.trial(rows[0]);
+  }
+
+  /** A write creating or starting one trial, stamped with `token`: after a lost connection, the trial holding it is the one written. */
+  private writeTrial(studyId: number, token: string, write: () => Promise<TrialRow[]>): Promise<TrialRow[]> {
+    return this.send(async (afterLoss) => {
+      const mine = afterLoss ? await this.rowsOnce(BY_TOKEN, [studyId, token]) : [];
+      return mine.length > 0 ? mine : write();
+    });
   }
 
   async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
