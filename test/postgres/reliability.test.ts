@@ -40,7 +40,7 @@ function workers(n: number, args: readonly string[], env: NodeJS.ProcessEnv = {}
   return Array.from({ length: n }, () => new Background(args, dir.path, env));
 }
 
-/** Rows of the study's trials table, read directly; empty until the first worker has created the tables. */
+/** What a query of the stored tables returns, read directly; empty until the first worker has created them. */
 async function stored<R extends object>(url: string, sql: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   try {
@@ -72,7 +72,8 @@ function assertDense(trials: readonly TrialRow[], n: number): void {
   assert.deepEqual(trials.map((t) => t.number).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
 }
 
-describe("reliability on PostgreSQL: a server restart", { skip: privateSkipReason ?? skip }, () => {
+// A server of its own: it runs whether or not SCALETUNE_TEST_POSTGRES names a shared one.
+describe("reliability on PostgreSQL: a server restart", { skip: privateSkipReason ?? false }, () => {
   it("lets three workers ride out a restart longer than their heartbeat timeout: the target exact, no trial lost, doubled or failed, one line each way", { timeout: 180_000 }, async () => {
     const server = await startPrivateServer();
     try {
