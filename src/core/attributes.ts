@@ -33,6 +33,11 @@ export const WORKER_ATTR = "worker";
 export const FIXED_PARAMS_ATTR = "fixed_params";
 /** A trial that continues another one's training: `{ trial, lastStep }`. */
 export const CONTINUES_ATTR = "continues";
+/**
+ * PostgreSQL: a random token written by the worker that created or started the trial, by which it recognises its own
+ * write when the connection died before the server's reply (docs/postgres.md, "When the server goes away").
+ */
+export const INSERT_TOKEN_ATTR = "insert_token";
 /** A trial that re-runs a failed one: `{ number, depth }` (depth counts retries of one configuration). */
 export const RETRY_OF_ATTR = "retry_of";
 /** The Auto sampler's delegate that proposed the trial. */

@@ -38,6 +38,8 @@ export { redactUrl };
 export interface OpenOptions {
   /** For commands that only look: write nothing, and accept read-only files (see `SqliteOptions`). */
   readonly readOnly?: boolean;
+  /** Where a PostgreSQL storage says it lost its server and found it again (default: stderr). */
+  readonly warn?: (message: string) => void;
 }
 
 export function openStorage(input: StorageInput, options: OpenOptions = {}): Storage {

@@ -10,12 +10,14 @@
  * `pg` is loaded on first use, not when this module is: the CLI's start-up and SQLite users never pay for it, and
  * the storage object is made synchronously (`openStorage` is synchronous) and connects on its first call.
  */
+import { randomBytes } from "node:crypto";
 import type { Client, Pool, PoolClient, PoolConfig, QueryResult } from "pg";
 import type { Socket } from "node:net";
 import { DuplicateStudyError, StorageError, StudyNotFoundError, TrialNotRunningError, TrialStateError } from "../errors.js";
-import { WORKER_ATTR } from "../core/attributes.js";
+import { INSERT_TOKEN_ATTR, WORKER_ATTR } from "../core/attributes.js";
 import type { Direction, JsonValue, TrialState } from "../core/types.js";
 import { newTrialValues, patchValues, studyFromRow, TrialDecoder, type StudyRow, type TrialRow } from "./rows.js";
+import { DEFAULT_RETRY, ServerLink, type RetryPolicy } from "./postgres-retry.js";
 import { emptyCounts } from "./summary.js";
 import { CHANNEL_SQL, ChangeListener } from "./postgres-listener.js";
 import type {
@@ -104,8 +106,9 @@ CREATE TABLE claims (
 );
 `;
 
-const TRIAL_COLUMNS =
-  "t.id, t.study_id, t.number, t.state, t.objective_values, t.params, t.distributions, t.user_attrs, t.system_attrs, t.started_at, t.completed_at, t.heartbeat_at, t.fail_reason";
+/** A trial's columns as a record is decoded from; the insert token is the storage's own business (see BY_TOKEN). */
+const TRIAL_COLUMNS = `t.id, t.study_id, t.number, t.state, t.objective_values, t.params, t.distributions, t.user_attrs,
+  t.system_attrs - '${INSERT_TOKEN_ATTR}', t.started_at, t.completed_at, t.heartbeat_at, t.fail_reason`;
 
 const FIRST_VALUE = "((t.objective_values->>0)::float8)";
 
@@ -118,6 +121,14 @@ const WRITTEN_SEQ = 13;
  * same transaction, so it is sent only if the write commits.
  */
 const ANNOUNCE = `pg_notify(${CHANNEL_SQL}, id || ' ' || seq)`;
+
+/** The trial a worker created or started, found by the token it wrote (after a lost connection only: no index). */
+const BY_TOKEN = `SELECT ${WRITTEN_TRIAL} FROM trials t WHERE t.study_id = $1 AND t.system_attrs->>'${INSERT_TOKEN_ATTR}' = $2`;
+
+/** A token for one write: 48 random bits, 8 characters on every trial. */
+function insertToken(): string {
+  return randomBytes(6).toString("base64url");
+}
 
 /** Type OIDs whose text this storage parses itself: 64-bit integers (ids, numbers, epoch milliseconds) and JSON. */
 const INT8 = 20;
@@ -211,6 +222,15 @@ export interface PostgresOptions {
   readonly readOnly?: boolean;
   /** Extra driver settings (tests set `options: "-c search_path=…"` here). */
   readonly pool?: PoolConfig;
+  /** Where the lines saying the server was lost and is back go (default: stderr). */
+  readonly warn?: (message: string) => void;
+  /** How long and how often to retry a lost server (default: `DEFAULT_RETRY`, up to 60 s). */
+  readonly retry?: RetryPolicy;
+  /**
+   * Retry the first connection too. Off by default, so that a wrong URL is reported at once; on for a second
+   * connection to a server this process already reached (the heartbeat thread's).
+   */
+  readonly waitForServer?: boolean;
 }
 
 export class PostgresStorage implements Storage {
@@ -225,12 +245,14 @@ export class PostgresStorage implements Storage {
   private readonly statementNames = new Map<string, string>();
   /** The change feed, made when a study is first watched. */
   private listener: ChangeListener | null = null;
+  private readonly link: ServerLink;
 
   constructor(
     readonly url: string,
     private readonly options: PostgresOptions = {},
   ) {
     this.readOnly = options.readOnly ?? false;
+    this.link = new ServerLink(this.shownUrl, options.warn ?? ((message) => process.stderr.write(`scaletune: ${message}\n`)), options.retry ?? DEFAULT_RETRY);
   }
 
   /** The URL as it may be shown: without its password. */
@@ -239,7 +261,7 @@ export class PostgresStorage implements Storage {
   }
 
   private connect(): Promise<void> {
-    return (this.ready ??= this.open().catch((error: unknown) => {
+    return (this.ready ??= (this.options.waitForServer ? this.link.run(() => this.open()) : this.open()).catch((error: unknown) => {
       this.ready = null;
       throw error;
     }));
@@ -274,7 +296,7 @@ export class PostgresStorage implements Storage {
       client = await pool.connect();
     } catch (error) {
       await pool.end().catch(() => {});
-      throw new StorageError(connectionErrorMessage(error, this.url));
+      throw new StorageError(connectionErrorMessage(error, this.url), { cause: error });
     }
     try {
       await this.prepareSchema(client);
@@ -362,23 +384,34 @@ export class PostgresStorage implements Storage {
     return "scaletune";
   }
 
-  private async query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<QueryResult<R>> {
+  private query<R extends object = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<QueryResult<R>> {
+    return this.send(() => this.once<R>(sql, values));
+  }
+
+  private rows(sql: string, values: unknown[]): Promise<TrialRow[]> {
+    return this.send(() => this.rowsOnce(sql, values));
+  }
+
+  /**
+   * Runs `operation` once connected, again after a lost connection (see postgres-retry.ts). An operation that is
+   * not safe to repeat checks `afterLoss` and first looks for what its lost attempt may have committed.
+   */
+  private async send<T>(operation: (afterLoss: boolean) => Promise<T>): Promise<T> {
     await this.connect();
     try {
-      return await this.pool!.query<R>({ name: this.statementName(sql), text: sql, values });
+      return await this.link.run(operation);
     } catch (error) {
       throw this.failure(error);
     }
   }
 
-  private async rows(sql: string, values: unknown[]): Promise<TrialRow[]> {
-    await this.connect();
-    try {
-      const result = await this.pool!.query<TrialRow>({ name: this.statementName(sql), text: sql, values, rowMode: "array" });
-      return result.rows;
-    } catch (error) {
-      throw this.failure(error);
-    }
+  /** One attempt of a statement, not retried: the building block of `send`'s operations. */
+  private once<R extends object = Record<string, unknown>>(sql: string, values: unknown[]): Promise<QueryResult<R>> {
+    return this.pool!.query<R>({ name: this.statementName(sql), text: sql, values });
+  }
+
+  private async rowsOnce(sql: string, values: unknown[]): Promise<TrialRow[]> {
+    return (await this.pool!.query<TrialRow>({ name: this.statementName(sql), text: sql, values, rowMode: "array" })).rows;
   }
 
   /**
@@ -405,13 +438,22 @@ export class PostgresStorage implements Storage {
 
   async createStudy(name: string, directions: readonly Direction[]): Promise<StudyRecord> {
     const createdAt = Date.now();
+    const record = { name, directions: [...directions], createdAt };
     try {
-      const { rows } = await this.query<{ id: number }>("INSERT INTO studies (name, directions, created_at) VALUES ($1, $2, $3) RETURNING id", [
-        name,
-        JSON.stringify(directions),
-        createdAt,
-      ]);
-      return { id: rows[0]!.id, name, directions: [...directions], createdAt };
+      return await this.send(async (afterLoss) => {
+        // A lost attempt may have created it: the study of that name created at this very millisecond is ours.
+        if (afterLoss) {
+          const { rows } = await this.once<StudyRow>("SELECT id, name, directions, created_at FROM studies WHERE name = $1", [name]);
+          const found = rows[0] ? studyFromRow(rows[0]) : null;
+          if (found !== null && found.createdAt === createdAt && JSON.stringify(found.directions) === JSON.stringify(directions)) return found;
+        }
+        const { rows } = await this.once<{ id: number }>("INSERT INTO studies (name, directions, created_at) VALUES ($1, $2, $3) RETURNING id", [
+          name,
+          JSON.stringify(directions),
+          createdAt,
+        ]);
+        return { id: rows[0]!.id, ...record };
+      });
     } catch (error) {
       if (pgErrorCode(error) === "23505") {
         throw new DuplicateStudyError(`study "${name}" already exists in ${this.shownUrl}; load it or pick another name`);
@@ -493,11 +535,13 @@ export class PostgresStorage implements Storage {
       INSERT INTO trials AS t (study_id, number, state, params, distributions, user_attrs, system_attrs, started_at, heartbeat_at, seq)
       SELECT $1, s.number, $2, $3, $4, $5, $6, $7, $8, s.seq FROM s${claim === undefined ? "" : " WHERE EXISTS (SELECT 1 FROM c)"}
       RETURNING ${WRITTEN_TRIAL}`;
-    const values: unknown[] = [studyId, ...newTrialValues(trial), numberBelow ?? null];
+    // The token recognises this trial should the reply be lost after the commit: a blind retry would create a second one.
+    const token = insertToken();
+    const values: unknown[] = [studyId, ...newTrialValues({ ...trial, systemAttrs: { ...trial.systemAttrs, [INSERT_TOKEN_ATTR]: token } }), numberBelow ?? null];
     if (claim !== undefined) values.push(claim);
     let rows: TrialRow[];
     try {
-      rows = await this.rows(sql, values);
+      rows = await this.writeTrial(studyId, token, () => this.rowsOnce(sql, values));
     } catch (error) {
       if (pgErrorCode(error) === "23505" && (error as { constraint?: string }).constraint === "claims_pkey") return "claimed";
       throw error;
@@ -510,21 +554,33 @@ export class PostgresStorage implements Storage {
 
   async startWaitingTrial(studyId: number, now: number, systemAttrs?: Readonly<Record<string, JsonValue>>): Promise<TrialRecord | null> {
     // SKIP LOCKED: workers starting at once take different waiting trials instead of queueing on the same one.
-    const rows = await this.rows(
+    // The token recognises the trial this worker started should the reply be lost after the commit: without it, a
+    // retry would start another one and leave the first running, unbeaten, until it went stale.
+    const token = insertToken();
+    const start = (): Promise<TrialRow[]> => this.rowsOnce(
       `WITH w AS (SELECT id FROM trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED),
        s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM w) RETURNING seq, ${ANNOUNCE})
        UPDATE trials t SET state = 'running', started_at = $2, heartbeat_at = $2, system_attrs = t.system_attrs || $3::jsonb, seq = s.seq
        FROM w, s WHERE t.id = w.id RETURNING ${WRITTEN_TRIAL}`,
-      [studyId, now, JSON.stringify(systemAttrs ?? {})],
+      [studyId, now, JSON.stringify({ ...systemAttrs, [INSERT_TOKEN_ATTR]: token })],
     );
+    const rows = await this.writeTrial(studyId, token, start);
     return rows[0] === undefined ? null : this.written(rows[0]);
+  }
+
+  /** A write creating or starting one trial, stamped with `token`: after a lost connection, the trial holding it is the one written. */
+  private writeTrial(studyId: number, token: string, write: () => Promise<TrialRow[]>): Promise<TrialRow[]> {
+    return this.send(async (afterLoss) => {
+      const mine = afterLoss ? await this.rowsOnce(BY_TOKEN, [studyId, token]) : [];
+      return mine.length > 0 ? mine : write();
+    });
   }
 
   async updateTrial(trialId: number, patch: TrialPatch): Promise<void> {
     const points = patch.intermediate ?? [];
     // Only a running trial changes, and only once finished: the update's condition is checked again on the row
     // after any concurrent writer commits, so two workers finishing one trial cannot both succeed.
-    const { rows } = await this.query<{ study_id: number; seq: number }>(
+    const update = () => this.once<{ study_id: number; seq: number }>(
       `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = (SELECT study_id FROM trials WHERE id = $1 AND state = 'running') RETURNING id, seq, ${ANNOUNCE}),
        u AS (UPDATE trials t SET
                params = COALESCE($2, t.params), distributions = COALESCE($3, t.distributions),
@@ -546,24 +602,47 @@ export class PostgresStorage implements Storage {
         points.map((p) => (Number.isNaN(p.value) ? null : p.value)),
       ],
     );
-    if (rows[0] !== undefined) {
-      this.listener?.noteWrite(rows[0].study_id, rows[0].seq);
-      return;
-    }
-    const current = await this.query<{ state: TrialState; number: number }>("SELECT state, number FROM trials WHERE id = $1", [trialId]);
-    const row = current.rows[0];
+    const row = await this.send(async (afterLoss) => {
+      // Everything but finishing may be written twice (same values, intermediate values kept once); a finish whose
+      // reply was lost is recognised by its state and completion time, which another worker's would not match.
+      const { finish } = patch;
+      if (afterLoss && finish !== undefined) {
+        const { rows } = await this.once<{ state: TrialState; completed_at: number | null }>("SELECT state, completed_at FROM trials WHERE id = $1", [trialId]);
+        if (rows[0]?.state === finish.state && rows[0].completed_at === finish.at) return null;
+      }
+      const updated = (await update()).rows[0];
+      if (updated !== undefined) {
+        this.listener?.noteWrite(updated.study_id, updated.seq);
+        return null;
+      }
+      return (await this.once<{ state: TrialState; number: number }>("SELECT state, number FROM trials WHERE id = $1", [trialId])).rows[0];
+    });
+    if (row === null) return;
     if (row === undefined) throw new TrialStateError(`trial id ${trialId} does not exist (was its study deleted?)`);
     throw new TrialNotRunningError(row.number, row.state);
   }
 
   async heartbeat(trialIds: readonly number[], now: number): Promise<void> {
     if (trialIds.length === 0) return;
-    await this.query("UPDATE trials SET heartbeat_at = $1 WHERE id = ANY($2::bigint[]) AND state = 'running'", [now, trialIds]);
+    await this.send((afterLoss) =>
+      // A beat that waited out a lost server says the trials are alive when it lands, not when it was sent.
+      this.once("UPDATE trials SET heartbeat_at = $1 WHERE id = ANY($2::bigint[]) AND state = 'running'", [afterLoss ? Math.max(now, Date.now()) : now, trialIds]),
+    );
   }
 
   async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<TrialRecord[]> {
     const condition = "study_id = $1 AND state = 'running' AND heartbeat_at < $2";
-    return this.failWhere(condition, [studyId, staleBefore, now, reason]);
+    return this.failWhere(condition, [studyId, this.staleBeforeAfterOutage(staleBefore, now), now, reason]);
+  }
+
+  /**
+   * No heartbeat lands while the server is away: for one timeout after it is back, only trials that were stale
+   * before it went away are stale, and live workers have that long to beat again.
+   */
+  private staleBeforeAfterOutage(staleBefore: number, now: number): number {
+    const outage = this.link.lastOutage;
+    const timeout = now - staleBefore;
+    return outage !== null && now < outage.to + timeout ? Math.min(staleBefore, outage.from - timeout) : staleBefore;
   }
 
   async failRunningTrials(studyId: number, trialIds: readonly number[], now: number, reason: string): Promise<TrialRecord[]> {
@@ -573,12 +652,25 @@ export class PostgresStorage implements Storage {
 
   /** Fails the running trials matching `condition` ($1 the study, $2 its argument), once: the update rechecks the state. */
   private async failWhere(condition: string, values: unknown[]): Promise<TrialRecord[]> {
-    const rows = await this.rows(
+    const [studyId, , now, reason] = values;
+    const fail = () => this.rowsOnce(
       `WITH s AS (UPDATE studies SET seq = seq + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM trials WHERE ${condition}) RETURNING seq, ${ANNOUNCE})
        UPDATE trials t SET state = 'failed', completed_at = $3, fail_reason = $4, seq = s.seq
        FROM s WHERE ${condition.replace(/\b(study_id|state|heartbeat_at|id)\b/g, "t.$1")} RETURNING ${WRITTEN_TRIAL}`,
       values,
     );
+    const rows = await this.send(async (afterLoss) => {
+      // The caller retries what it failed: trials a lost attempt failed are found by this call's time and reason,
+      // or they would stay failed and never be retried.
+      const earlier = afterLoss
+        ? await this.rowsOnce(`SELECT ${WRITTEN_TRIAL} FROM trials t WHERE t.study_id = $1 AND t.state = 'failed' AND t.completed_at = $2 AND t.fail_reason = $3`, [
+            studyId,
+            now,
+            reason,
+          ])
+        : [];
+      return [...earlier, ...(await fail())];
+    });
     return rows.map((row) => this.written(row)).sort((a, b) => a.number - b.number);
   }
 
@@ -614,13 +706,8 @@ export class PostgresStorage implements Storage {
 
   /** Runs several statements in one message (one transaction, one round trip); each statement's rows, as arrays. */
   private async script(sql: string): Promise<unknown[][][]> {
-    await this.connect();
-    try {
-      const results = (await this.pool!.query({ text: sql, rowMode: "array" })) as unknown as QueryResult<unknown[]>[];
-      return results.map((r) => r.rows);
-    } catch (error) {
-      throw this.failure(error);
-    }
+    const results = (await this.send(() => this.pool!.query({ text: sql, rowMode: "array" }))) as unknown as QueryResult<unknown[]>[];
+    return results.map((r) => r.rows);
   }
 
   async readTrials(studyId: number, query: TrialQuery): Promise<TrialPage> {

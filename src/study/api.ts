@@ -57,6 +57,11 @@ function generatedName(): string {
   return `study-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** The study's warning sink, for its storage too (a PostgreSQL server lost and back). */
+function warnOf(options: StudyRuntimeOptions): { warn?: (message: string) => void } {
+  return options.warn ? { warn: options.warn } : {};
+}
+
 async function attach(storage: Storage, options: StudyRuntimeOptions, record: StudyRecord): Promise<Study> {
   const study = new Study(storage, record, {
     sampler: options.sampler ?? new AutoSampler(),
@@ -73,7 +78,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   const directions = checkDirections(options);
   const name = options.name ?? generatedName();
   checkName(name);
-  const storage = openStorage(options.storage);
+  const storage = openStorage(options.storage, warnOf(options));
   const existing = await storage.findStudy(name);
   if (existing && options.loadIfExists) {
     const explicit = options.direction !== undefined || options.directions !== undefined;
@@ -97,7 +102,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
 
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   checkName(options.name);
-  const storage = openStorage(options.storage);
+  const storage = openStorage(options.storage, warnOf(options));
   const record = await storage.findStudy(options.name);
   if (!record) return studyNotFound(storage, options.name);
   return attach(storage, options, record);
