@@ -121,3 +121,52 @@ describe("the Slurm array job", () => {
     await runsAsTwoWorkers(workerLine(), "slurm");
   });
 });
+
+describe("the Kubernetes Job", () => {
+  const path = fileURLToPath(new URL("../../examples/kubernetes/worker-job.yaml", import.meta.url));
+
+  interface Container {
+    command: string[];
+    env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  }
+  interface Job {
+    apiVersion: string;
+    kind: string;
+    spec: { parallelism: number; completions?: number; template: { spec: { restartPolicy: string; terminationGracePeriodSeconds: number; containers: Container[] } } };
+  }
+
+  async function job(): Promise<Job> {
+    const { parse } = await import("yaml");
+    return parse(readFileSync(path, "utf8")) as Job;
+  }
+
+  /** The container's command with `$(NAME)` expanded from its env values, as the kubelet does. */
+  function expanded(container: Container): string[] {
+    const values = new Map(container.env.flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value] as const])));
+    return container.command.map((word) => word.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => values.get(name) ?? whole));
+  }
+
+  it("is a batch/v1 Job used as a work queue: parallel pods, no completions count, restarts on failure", async () => {
+    const { apiVersion, kind, spec } = await job();
+    assert.equal(apiVersion, "batch/v1");
+    assert.equal(kind, "Job");
+    assert.ok(spec.parallelism > 1);
+    assert.equal(spec.completions, undefined, "a work queue: done when one pod succeeds and the others have ended");
+    assert.equal(spec.template.spec.restartPolicy, "OnFailure");
+  });
+
+  it("gives an evicted pod's trial its --kill-grace before the kubelet's SIGKILL, and keeps the password out of the command", async () => {
+    const pod = (await job()).spec.template.spec;
+    const [container] = pod.containers;
+    const argv = expanded(container!);
+    assert.ok(pod.terminationGracePeriodSeconds > Number(option(argv, "--kill-grace")));
+    assert.ok(container!.env.some((e) => e.name === "PGPASSWORD" && e.valueFrom?.secretKeyRef !== undefined), "the password from a Secret");
+    assert.doesNotMatch(option(argv, "--storage") ?? "", /:[^/@]*@/, "no password in the storage URL");
+  });
+
+  it("runs its worker command line here: two pods share the study to its target", { timeout: 5 * 60_000 }, async (t) => {
+    if (torchMissing(t)) return;
+    const [container] = (await job()).spec.template.spec.containers;
+    await runsAsTwoWorkers(expanded(container!), "kubernetes");
+  });
+});
