@@ -9,6 +9,7 @@
 import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { commandOverhead } from "./command-overhead.js";
+import { dashboardApi } from "./dashboard-api.js";
 import { demoPruning } from "./demo-pruning.js";
 import { importanceBench } from "./importance.js";
 import { installSize } from "./install-size.js";
@@ -37,6 +38,7 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "pg-refresh": pgRefresh,
   "pg-throughput-vs-optuna": pgThroughputVsOptuna,
   importance: importanceBench,
+  "dashboard-api": dashboardApi,
 };
 /** Run by name only. */
 const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "pg-throughput-vs-optuna", "importance"]);
