@@ -28,6 +28,11 @@ export class OpenStreams {
     return this.stopping.signal.aborted;
   }
 
+  /** How many streams are open: each holds a StudyReader (on PostgreSQL, a share of the change feed). */
+  get open(): number {
+    return this.running.size;
+  }
+
   track(loop: Promise<void>): void {
     this.running.add(loop);
     void loop.finally(() => this.running.delete(loop));
