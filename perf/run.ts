@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- [--quick] name…]`: runs the named benchmarks (all by default) and prints markdown tables.
- * Names: ask, throughput, load, copy, cli-growth, startup, samplers, pruners, command-overhead, pg-refresh (PostgreSQL: skipped
+ * Names: ask, throughput, load, copy, cli-growth, startup, dashboard-api, samplers, pruners, command-overhead, pg-refresh (PostgreSQL: skipped
  * unless SCALETUNE_BENCH_POSTGRES names a server), mup-transfer, demo-pruning, install-size, pg-throughput-vs-optuna,
  * importance (the last five are not in the default set: two train hundreds of networks, install-size needs the npm
  * registry and minutes, pg-throughput-vs-optuna Debian's Optuna and minutes, importance runs Optuna's fANOVA for
@@ -10,6 +10,7 @@ import { askLatency } from "./ask-latency.js";
 import { cliGrowth } from "./cli-growth.js";
 import { commandOverhead } from "./command-overhead.js";
 import { copyBenchmark } from "./copy.js";
+import { dashboardApi } from "./dashboard-api.js";
 import { demoPruning } from "./demo-pruning.js";
 import { importanceBench } from "./importance.js";
 import { installSize } from "./install-size.js";
@@ -39,6 +40,7 @@ const BENCHES: Record<string, (size: Size) => Promise<unknown>> = {
   "pg-refresh": pgRefresh,
   "pg-throughput-vs-optuna": pgThroughputVsOptuna,
   importance: importanceBench,
+  "dashboard-api": dashboardApi,
 };
 /** Run by name only. */
 const ON_REQUEST = new Set(["mup-transfer", "demo-pruning", "install-size", "pg-throughput-vs-optuna", "importance"]);

@@ -3,9 +3,10 @@
  * and faces it may import.
  *
  * Floors, bottom up: ground (errors, math, space) → core (the contracts) → families (samplers, pruners, storage,
- * scaling, importance, and the executors and server to come), which import only ground and core, never each other → study
- * (where families are composed) → faces (the package's entry points and the testing kit) → applications (cli,
- * demo, the quality benchmarks, the perf benchmarks). The CLI imports faces only, so it uses the library as users do.
+ * scaling, importance, execution), which import only ground and core, never each other → study (where families are
+ * composed) → faces (the package's entry points and the testing kit) → applications (cli, the dashboard server,
+ * demo, the quality benchmarks, the perf benchmarks). The CLI and the server import faces only, so they use the
+ * library as users do.
  */
 export type RoomKind = "ground" | "core" | "family" | "study" | "faces" | "application";
 
@@ -27,26 +28,34 @@ const ROOMS: readonly (readonly [prefix: string, room: Room])[] = [
   ["src/storage/", { name: "storage", kind: "family" }],
   ["src/scaling/", { name: "scaling", kind: "family" }],
   ["src/execution/", { name: "execution", kind: "family" }],
-  ["src/server/", { name: "server", kind: "family" }],
   ["src/importance/", { name: "importance", kind: "family" }],
   ["src/study/", { name: "study", kind: "study" }],
   ["src/index.ts", { name: "faces", kind: "faces" }],
   ["src/testing/", { name: "testing", kind: "faces" }],
   ["src/cli/", { name: "cli", kind: "application" }],
+  // An application, not a family: showing a study needs the study floor (StudyReader) and importance.
+  ["src/server/", { name: "server", kind: "application" }],
   ["src/demo/", { name: "demo", kind: "application" }],
   ["src/quality/", { name: "quality", kind: "application" }],
   ["perf/", { name: "perf", kind: "application" }],
 ];
 
-/** The package's faces (`scaletune`, `scaletune/errors`, `scaletune/scaling`, `scaletune/testing`) and the applications' own. */
+/**
+ * The package's faces (`scaletune`, `scaletune/errors`, `scaletune/scaling`, `scaletune/testing`,
+ * `scaletune/dashboard`) and the applications' own.
+ */
 export const FACES: ReadonlySet<string> = new Set([
   "src/errors.ts",
   "src/index.ts",
   "src/scaling/index.ts",
   "src/testing/index.ts",
+  "src/server/index.ts",
   "src/quality/index.ts",
   "src/demo/index.ts",
 ]);
+
+/** Applications that use the library only as its users do: through its faces. */
+const FACES_ONLY: ReadonlySet<string> = new Set(["cli", "server"]);
 
 export function roomOf(file: string): Room | null {
   for (const [prefix, room] of ROOMS) if (file === prefix || (prefix.endsWith("/") && file.startsWith(prefix))) return room;
@@ -60,7 +69,7 @@ export function breach(from: string, to: string): string | null {
   if (!a) return `${from} is in no room: add its folder to test/architecture/floors.ts and docs/architecture.md`;
   if (!b) return `${to} is in no room: add its folder to test/architecture/floors.ts and docs/architecture.md`;
   if (a.name === b.name) return null;
-  if (a.name === "cli") return FACES.has(to) ? null : `the CLI imports ${to}, which is not a face: import it through ${[...FACES].join(", ")}`;
+  if (FACES_ONLY.has(a.name)) return FACES.has(to) ? null : `${a.name} imports ${to}, which is not a face: import it through ${[...FACES].join(", ")}`;
   if (a.kind === "application") {
     if (b.kind === "application" && !FACES.has(to)) return `${a.name} imports ${to}, inside another application: go through its face`;
     return null;
