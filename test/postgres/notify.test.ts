@@ -99,8 +99,8 @@ describe("PostgreSQL change feed", { skip, timeout: 60_000 }, () => {
     try {
       const live = await until(watch, (seq) => seq !== null);
       await tellElsewhere();
-      const after = await until(watch, (seq) => seq! > live!);
-      // ask (create) and tell (finish): two changes.
+      // ask (create) and tell (finish): two changes, announced one after the other — wait for both, then none past.
+      const after = await until(watch, (seq) => seq! >= live! + 2);
       assert.equal(after, live! + 2);
     } finally {
       watch.close();
